@@ -1,0 +1,48 @@
+"""Discovery (OpenID Connect Discovery 1.0, RFC 8414) and the JWKS (RFC 7517)."""
+
+import frappe
+from werkzeug.exceptions import HTTPException
+
+from oauth_idp.protocol import metadata
+from oauth_idp.protocol import scopes as scope_rules
+from oauth_idp.provider import identity
+from oauth_idp.provider.server import json_response
+
+WELL_KNOWN_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
+
+
+def _method_url(method: str) -> str:
+	return f"{identity.issuer()}/api/method/{method}"
+
+
+def provider_metadata() -> dict:
+	return metadata.provider_metadata(
+		identity.issuer(),
+		{
+			"authorization_endpoint": _method_url("oauth_idp.api.authorize.authorize"),
+			"token_endpoint": _method_url("oauth_idp.api.token.get_token"),
+			"userinfo_endpoint": _method_url("oauth_idp.api.userinfo.openid_profile"),
+			"revocation_endpoint": _method_url("oauth_idp.api.revoke.revoke_token"),
+			"introspection_endpoint": _method_url("oauth_idp.api.introspect.introspect_token"),
+			"jwks_uri": _method_url("oauth_idp.api.discovery.jwks"),
+		},
+		scopes_supported=[scope_rules.OPENID, "profile", "email", "roles", scope_rules.ALL],
+	)
+
+
+@frappe.whitelist(allow_guest=True, xss_safe=True)
+def openid_configuration(**kwargs):
+	return json_response(200, PUBLIC_CACHE, provider_metadata())
+
+
+@frappe.whitelist(allow_guest=True, xss_safe=True)
+def jwks(**kwargs):
+	return json_response(200, PUBLIC_CACHE, identity.published_jwks())
+
+
+def serve_well_known() -> None:
+	"""before_request hook: Frappe redirects /.well-known/openid-configuration to its own method
+	before any route of ours is looked at, so the documents are answered from here."""
+	if frappe.request.path in WELL_KNOWN_PATHS:
+		raise HTTPException(response=json_response(200, PUBLIC_CACHE, provider_metadata()))

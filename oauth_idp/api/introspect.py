@@ -1,0 +1,14 @@
+"""The introspection endpoint (RFC 7662): confidential clients, about their own tokens."""
+
+import frappe
+
+from oauth_idp.provider.server import client_endpoint
+
+
+@frappe.whitelist(allow_guest=True, xss_safe=True)
+def introspect_token(**kwargs):
+	return client_endpoint(
+		lambda server, uri, method, params, headers: server.create_introspect_response(
+			uri, method, params, headers
+		)
+	)

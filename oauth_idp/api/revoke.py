@@ -1,0 +1,14 @@
+"""The revocation endpoint (RFC 7009)."""
+
+import frappe
+
+from oauth_idp.provider.server import client_endpoint
+
+
+@frappe.whitelist(allow_guest=True, xss_safe=True)
+def revoke_token(**kwargs):
+	return client_endpoint(
+		lambda server, uri, method, params, headers: server.create_revocation_response(
+			uri, method, params, headers
+		)
+	)

@@ -1,0 +1,43 @@
+app_name = "oauth_idp"
+app_title = "OAuth IdP"
+app_publisher = "oauth_idp developers"
+app_description = "A standards-grade OAuth 2.1 and OpenID Connect provider for Frappe sites"
+app_email = "oauth-idp@example.com"
+app_license = "mit"
+
+# The map of the app: every place it plugs into Frappe is listed here.
+
+# Installation ----------------------------------------------------------------------------------------
+# Built-in OAuth clients and their live tokens move over (oauth_idp/install.py).
+after_install = "oauth_idp.install.after_install"
+before_uninstall = "oauth_idp.install.before_uninstall"
+
+# Endpoints -------------------------------------------------------------------------------------------
+# The built-in provider's URLs keep working, answered by this app. Its own names are
+# /api/method/oauth_idp.api.<module>.<function>.
+override_whitelisted_methods = {
+	"frappe.integrations.oauth2.authorize": "oauth_idp.api.authorize.authorize",
+	"frappe.integrations.oauth2.approve": "oauth_idp.api.authorize.approve",
+	"frappe.integrations.oauth2.get_token": "oauth_idp.api.token.get_token",
+	"frappe.integrations.oauth2.revoke_token": "oauth_idp.api.revoke.revoke_token",
+	"frappe.integrations.oauth2.introspect_token": "oauth_idp.api.introspect.introspect_token",
+	"frappe.integrations.oauth2.openid_profile": "oauth_idp.api.userinfo.openid_profile",
+	"frappe.integrations.oauth2.openid_configuration": "oauth_idp.api.discovery.openid_configuration",
+}
+
+# Requests --------------------------------------------------------------------------------------------
+before_request = [
+	# /.well-known/* discovery documents, ahead of Frappe's own redirect.
+	"oauth_idp.api.discovery.serve_well_known",
+	# Client credentials for the OAuth endpoints; bearer tokens everywhere else.
+	"oauth_idp.provider.guard.read_authorization_header",
+]
+
+# Sessions --------------------------------------------------------------------------------------------
+# The login time of each session, for the id_token's auth_time.
+on_session_creation = "oauth_idp.provider.identity.remember_login_time"
+
+# Scheduler -------------------------------------------------------------------------------------------
+scheduler_events = {
+	"hourly": ["oauth_idp.provider.store.purge_expired"],
+}

@@ -1,0 +1,30 @@
+// Copyright (c) 2026, oauth_idp developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("IdP Client", {
+	refresh(frm) {
+		if (frm.doc.client_secret) {
+			frm.dashboard.set_headline_alert(
+				__("Copy the client secret now. It is stored as a hash and will not be shown again."),
+				"orange"
+			);
+		}
+		if (frm.is_new() || frm.doc.client_type !== "Confidential") return;
+		frm.add_custom_button(__("Regenerate Secret"), () => {
+			frappe.confirm(
+				__("The current secret stops working at once. Issue a new one?"),
+				() =>
+					frm.call("regenerate_secret").then((r) => {
+						frappe.msgprint({
+							title: __("New client secret"),
+							indicator: "orange",
+							message:
+								__("Copy it now; it will not be shown again.") +
+								`<pre style="user-select:all">${frappe.utils.escape_html(r.message)}</pre>`,
+						});
+						frm.reload_doc();
+					})
+			);
+		});
+	},
+});

@@ -1,0 +1,71 @@
+# Copyright (c) 2026, oauth_idp developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+from frappe.utils.password import delete_all_passwords_for
+
+from oauth_idp.protocol import capabilities, redirects
+from oauth_idp.protocol import scopes as scope_rules
+from oauth_idp.protocol.client_auth import CONFIDENTIAL
+from oauth_idp.protocol.errors import OAuth2Error
+from oauth_idp.protocol.tokens import new_client_id, new_token
+from oauth_idp.provider import store
+
+
+class IdPClient(Document):
+	def before_insert(self):
+		if not self.client_id:
+			self.client_id = new_client_id()
+
+	def validate(self):
+		for uri in redirects.parse_registered(self.redirect_uris):
+			if problem := redirects.registration_problem(uri):
+				frappe.throw(_("Redirect URI {0} {1}.").format(frappe.bold(uri), problem))
+		if not redirects.parse_registered(self.redirect_uris):
+			frappe.throw(_("Register at least one redirect URI."))
+		try:
+			self.allowed_scopes = scope_rules.join(scope_rules.parse(self.allowed_scopes))
+		except OAuth2Error as error:
+			frappe.throw(error.description)
+		if not 0 < (self.code_lifetime or 0) <= capabilities.MAX_CODE_LIFETIME:
+			frappe.throw(
+				_("The authorization code lifetime must be 1 to {0} seconds.").format(
+					capabilities.MAX_CODE_LIFETIME
+				)
+			)
+		if (self.access_token_lifetime or 0) <= 0 or (self.refresh_token_lifetime or 0) <= 0:
+			frappe.throw(_("Token lifetimes must be positive."))
+
+	def before_save(self):
+		# A secret is never stored in this field; it is only shown once, after it is issued.
+		self.client_secret = None
+
+	def after_insert(self):
+		if self.client_type == CONFIDENTIAL and not self.flags.secret_already_set:
+			self.client_secret = self._issue_secret()
+
+	def on_update(self):
+		if self.client_type == CONFIDENTIAL and not self.secret_issued_on and not self.flags.in_insert:
+			self.client_secret = self._issue_secret()
+
+	def on_trash(self):
+		for doctype in (store.TOKEN, store.CODE, store.CONSENT, store.GRANT):
+			frappe.db.delete(doctype, {"client": self.name})
+		delete_all_passwords_for(self.doctype, self.name)
+
+	def _issue_secret(self) -> str:
+		secret = new_token()
+		store.set_client_secret(self.name, secret)
+		self.db_set("secret_issued_on", now_datetime())
+		return secret
+
+	@frappe.whitelist()
+	def regenerate_secret(self) -> str:
+		"""Issue a new secret (the old one stops working at once) and show it this one time."""
+		self.check_permission("write")
+		if self.client_type != CONFIDENTIAL:
+			frappe.throw(_("Public clients have no secret."))
+		return self._issue_secret()

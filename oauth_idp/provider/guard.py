@@ -1,0 +1,77 @@
+"""Request hooks that read the Authorization header before Frappe does.
+
+- Client credentials sent to the token, revocation and introspection endpoints are kept for the
+  OAuth code; otherwise Frappe's API-key authentication would take a Basic header as its own.
+- A bearer token on any other request is validated here (one indexed lookup) and the request runs as
+  the token's user. A bad token is a 401, never a Guest request.
+
+Scope enforcement starts from `frappe.local.oauth_access`, which this module sets.
+"""
+
+import re
+
+import frappe
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from oauth_idp.protocol import errors
+from oauth_idp.provider import store
+
+# Endpoints that authenticate clients, under every name they answer to.
+CLIENT_AUTHENTICATED_METHODS = frozenset(
+	{
+		"frappe.integrations.oauth2.get_token",
+		"frappe.integrations.oauth2.revoke_token",
+		"frappe.integrations.oauth2.introspect_token",
+		"oauth_idp.api.token.get_token",
+		"oauth_idp.api.revoke.revoke_token",
+		"oauth_idp.api.introspect.introspect_token",
+	}
+)
+_METHOD_PATH = re.compile(r"^/api/(?:v\d+/)?method/([^/]+)/?$")
+
+# RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
+_B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def _called_method() -> str | None:
+	match = _METHOD_PATH.match(frappe.request.path)
+	return match.group(1) if match else frappe.form_dict.get("cmd")
+
+
+def _reject(error: errors.OAuth2Error):
+	from oauth_idp.provider.server import json_response
+
+	status, headers, body = errors.resource_error_response(error)
+	raise HTTPException(response=json_response(status, headers, body))
+
+
+def read_authorization_header() -> None:
+	"""before_request hook."""
+	environ = frappe.request.environ
+	header = environ.get("HTTP_AUTHORIZATION")
+	if not header:
+		return
+	if _called_method() in CLIENT_AUTHENTICATED_METHODS:
+		frappe.local.oauth_idp_client_authorization = environ.pop("HTTP_AUTHORIZATION")
+		return
+	scheme, _, credentials = header.strip().partition(" ")
+	if scheme.lower() != "bearer":
+		return
+	# Frappe's own bearer check would look this token up again in its tables; it is ours.
+	environ.pop("HTTP_AUTHORIZATION")
+	credentials = credentials.strip(" ")
+	if not _B64TOKEN.fullmatch(credentials):
+		_reject(errors.InvalidRequestError(description="The Authorization header is not 'Bearer <token>'."))
+	access, problem = store.find_access_token(credentials)
+	if access is None:
+		_reject(errors.InvalidTokenError(description=problem))
+	form_dict = frappe.local.form_dict
+	frappe.set_user(access.user)
+	frappe.local.form_dict = form_dict
+	frappe.local.oauth_access = access
+
+
+def current_access() -> store.AccessToken | None:
+	"""The access token the current request was authenticated with, if any."""
+	return getattr(frappe.local, "oauth_access", None)

@@ -1,0 +1,150 @@
+"""The oauthlib server, and translation between Frappe's request / response and oauthlib's."""
+
+import json
+from functools import cache
+
+import frappe
+from oauthlib.oauth2.rfc6749.endpoints import (
+	AuthorizationEndpoint,
+	IntrospectEndpoint,
+	RevocationEndpoint,
+	TokenEndpoint,
+)
+from oauthlib.oauth2.rfc6749.tokens import BearerToken
+from oauthlib.openid.connect.core.grant_types import AuthorizationCodeGrant, RefreshTokenGrant
+from werkzeug.wrappers import Response
+
+from oauth_idp.protocol import errors, pkce
+from oauth_idp.protocol.params import parse_urlencoded, single_valued
+from oauth_idp.protocol.tokens import new_token
+from oauth_idp.provider import store
+from oauth_idp.provider.validator import IdPRequestValidator
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+def _check_pkce_request(request) -> dict:
+	"""pre_auth hook of the code grant: RFC 7636 policy for this client (see protocol.pkce)."""
+	client = request.client
+	try:
+		pkce.check_challenge(
+			request.code_challenge,
+			request.code_challenge_method,
+			required=client.client_type == "Public",
+			allow_plain=bool(client.allow_plain_pkce),
+		)
+	except errors.OAuth2Error as error:
+		# Re-raised with the request, so that the error redirect carries `state`.
+		raise type(error)(description=error.description, request=request) from None
+	return {}
+
+
+def _drop_refresh_token_unless_allowed(token, token_handler, request):
+	if not request.client.allow_refresh_token:
+		token.pop("refresh_token", None)
+	return token
+
+
+class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, IntrospectEndpoint):
+	"""Authorization code (with PKCE and OpenID Connect), refresh, revocation and introspection;
+	nothing else. protocol/capabilities.py lists the same set for discovery."""
+
+	def __init__(self, validator):
+		bearer = BearerToken(
+			validator,
+			token_generator=lambda request: new_token(),
+			refresh_token_generator=lambda request: new_token(),
+			expires_in=lambda request: int(request.client.access_token_lifetime),
+		)
+		code_grant = AuthorizationCodeGrant(validator, pre_auth=[_check_pkce_request])
+		code_grant.proxy_target._code_challenge_methods = {
+			method: (lambda verifier, challenge, method=method: pkce.verify(verifier, challenge, method))
+			for method in (pkce.S256, pkce.PLAIN)
+		}
+		code_grant.register_token_modifier(_drop_refresh_token_unless_allowed)
+		refresh_grant = RefreshTokenGrant(validator, issue_new_refresh_tokens=True)
+
+		AuthorizationEndpoint.__init__(
+			self, default_response_type="code", response_types={"code": code_grant}, default_token_type=bearer
+		)
+		TokenEndpoint.__init__(
+			self,
+			default_grant_type="authorization_code",
+			grant_types={"authorization_code": code_grant, "refresh_token": refresh_grant},
+			default_token_type=bearer,
+		)
+		RevocationEndpoint.__init__(self, validator, supported_token_types=["access_token", "refresh_token"])
+		IntrospectEndpoint.__init__(self, validator, supported_token_types=["access_token", "refresh_token"])
+
+
+@cache
+def get_server() -> Server:
+	"""One per process: the server and its validator keep no per-request state."""
+	return Server(IdPRequestValidator())
+
+
+# Requests --------------------------------------------------------------------------------------------
+
+
+def request_params() -> dict[str, str]:
+	"""The OAuth parameters of the current request: the query string for GET, the form body for POST."""
+	request = frappe.request
+	if request.method == "POST":
+		if request.mimetype != FORM_CONTENT_TYPE:
+			raise errors.InvalidRequestError(description=f"Send the parameters as {FORM_CONTENT_TYPE}.")
+		return single_valued(parse_urlencoded(request.get_data()))
+	return single_valued(parse_urlencoded(request.query_string))
+
+
+def request_headers() -> dict[str, str]:
+	headers = {key: value for key, value in frappe.request.headers.items() if key.lower() != "authorization"}
+	stashed = getattr(frappe.local, "oauth_idp_client_authorization", None)
+	if stashed:
+		headers["Authorization"] = stashed
+	return headers
+
+
+# Responses -------------------------------------------------------------------------------------------
+
+
+def forget_cookies() -> None:
+	"""OAuth endpoints speak to clients, not browsers: no Guest session cookies on their answers."""
+	cookie_manager = getattr(frappe.local, "cookie_manager", None)
+	if cookie_manager:
+		cookie_manager.cookies = {}
+		cookie_manager.to_delete = []
+
+
+def json_response(status: int, headers: dict, body: str | dict) -> Response:
+	forget_cookies()
+	if isinstance(body, dict):
+		body = json.dumps(body)
+	headers = {**headers, "Content-Type": errors.JSON_CONTENT_TYPE}
+	return Response(body, status=status, headers=headers)
+
+
+def client_endpoint(create_response) -> Response:
+	"""Run a token, revocation or introspection request: POST only, standard errors, no-store, and
+	nothing written unless the request succeeds (except revoking a grant found compromised)."""
+	try:
+		if frappe.request.method != "POST":
+			raise errors.MethodNotAllowedError("POST")
+		params = request_params()
+		headers, body, status = create_response(
+			get_server(), frappe.request.base_url, "POST", params, request_headers()
+		)
+		headers = {**headers, **errors.NO_STORE_HEADERS}
+		if status >= 400:
+			status, headers, body = errors.normalise_oauthlib_error_body(status, headers, body)
+	except errors.OAuth2Error as error:
+		status, headers, body = errors.client_error_response(error)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error("oauth_idp: unexpected error at a client endpoint")
+		status, headers, body = errors.client_error_response(errors.ServerError())
+		return json_response(500, headers, body)
+
+	if status >= 400:
+		frappe.db.rollback()
+		store.revoke_flagged_grant()
+	return json_response(status, headers, body or "")
