@@ -12,7 +12,7 @@ from oauth_idp.protocol import errors
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.tokens import token_hash
 from oauth_idp.provider import identity, store
-from oauth_idp.provider.server import get_server, request_headers, request_params
+from oauth_idp.provider.server import get_server, log_unexpected_error, request_headers, request_params
 
 APPROVE_PATH = "/api/method/oauth_idp.api.authorize.approve"
 CONSENT_TEMPLATE = "templates/oauth_idp/consent.html"
@@ -56,6 +56,14 @@ def approve(**kwargs):
 
 
 def decide(params: dict, decision: str | None = None) -> Response:
+	try:
+		return _decide(params, decision)
+	except Exception:
+		log_unexpected_error()
+		return message_page(errors.ServerError(description=_("Something went wrong. Try again later.")))
+
+
+def _decide(params: dict, decision: str | None) -> Response:
 	"""Validate the request; then ask for consent, or issue a code, or redirect with an error."""
 	server = get_server()
 	uri = endpoint_uri(params)

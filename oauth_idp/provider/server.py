@@ -1,6 +1,7 @@
 """The oauthlib server, and translation between Frappe's request / response and oauthlib's."""
 
 import json
+import traceback
 from functools import cache
 
 import frappe
@@ -123,6 +124,13 @@ def json_response(status: int, headers: dict, body: str | dict) -> Response:
 	return Response(body, status=status, headers=headers)
 
 
+def log_unexpected_error() -> None:
+	"""Roll back, and log the plain traceback only: Frappe's own error report includes the local
+	variables of every frame, and here those hold the request's secrets, codes and tokens."""
+	frappe.db.rollback()
+	frappe.log_error("oauth_idp: unexpected error", traceback.format_exc())
+
+
 def client_endpoint(create_response) -> Response:
 	"""Run a token, revocation or introspection request: POST only, standard errors, no-store, and
 	nothing written unless the request succeeds (except revoking a grant found compromised)."""
@@ -139,8 +147,7 @@ def client_endpoint(create_response) -> Response:
 	except errors.OAuth2Error as error:
 		status, headers, body = errors.client_error_response(error)
 	except Exception:
-		frappe.db.rollback()
-		frappe.log_error("oauth_idp: unexpected error at a client endpoint")
+		log_unexpected_error()
 		status, headers, body = errors.client_error_response(errors.ServerError())
 		return json_response(500, headers, body)
 

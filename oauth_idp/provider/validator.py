@@ -6,7 +6,7 @@ oauth_idp.protocol, and the storage in oauth_idp.provider.store.
 
 import frappe
 from frappe.utils import get_datetime, now_datetime
-from oauthlib.oauth2 import RequestValidator
+from oauthlib.openid import RequestValidator
 
 from oauth_idp.protocol import client_auth, redirects
 from oauth_idp.protocol import scopes as scope_rules
