@@ -1,0 +1,40 @@
+# Copyright (c) 2026, oauth_idp developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from oauth_idp.provider import store
+from oauth_idp.tests.utils import make_client
+
+
+class TestIdPClient(FrappeTestCase):
+	def test_secret_is_shown_once_and_stored_only_as_a_hash(self):
+		client = make_client(app_name="Secret Test")
+		secret = client.client_secret
+		self.assertGreaterEqual(len(secret), 43, "256 bits of randomness")
+		self.assertFalse(frappe.db.get_value(store.CLIENT, client.name, "client_secret"))
+		self.assertIsNone(frappe.get_doc(store.CLIENT, client.name).client_secret)
+		stored = frappe.db.sql(
+			"select password from __Auth where doctype=%s and name=%s", (store.CLIENT, client.name)
+		)[0][0]
+		self.assertNotIn(secret, stored)
+		self.assertTrue(store.client_secret_matches(client.name, secret))
+
+	def test_regenerating_the_secret_retires_the_old_one(self):
+		client = make_client(app_name="Rotation Test")
+		old = client.client_secret
+		new = frappe.get_doc(store.CLIENT, client.name).regenerate_secret()
+		self.assertTrue(store.client_secret_matches(client.name, new))
+		self.assertFalse(store.client_secret_matches(client.name, old))
+
+	def test_public_clients_have_no_secret(self):
+		client = make_client(app_name="Public Test", client_type="Public")
+		self.assertIsNone(client.client_secret)
+		self.assertFalse(store.client_secret_matches(client.name, ""))
+
+	def test_redirect_uris_with_fragments_and_long_code_lifetimes_are_refused_rfc6749_3_1_2(self):
+		with self.assertRaises(frappe.ValidationError):
+			make_client(redirect_uris="https://app.example.com/cb#frag")
+		with self.assertRaises(frappe.ValidationError):
+			make_client(code_lifetime=601)

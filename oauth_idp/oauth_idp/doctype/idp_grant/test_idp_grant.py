@@ -1,0 +1,22 @@
+# Copyright (c) 2026, oauth_idp developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from oauth_idp.provider import store
+from oauth_idp.tests.utils import authorization_code, make_client, make_user, redeem
+
+USER = "oauth-idp-grant-test@example.com"
+
+
+class TestIdPGrant(FrappeTestCase):
+	def test_revoking_a_grant_in_desk_stops_its_tokens(self):
+		make_user(USER)
+		client = make_client(app_name="Grant Test")
+		frappe.db.commit()
+		_status, body = redeem(client, authorization_code(client, USER))
+		access, _ = store.find_access_token(body["access_token"])
+		frappe.get_doc(store.GRANT, access.grant).revoke()
+		self.assertEqual(frappe.db.get_value(store.GRANT, access.grant, "status"), "Revoked")
+		self.assertIsNone(store.find_access_token(body["access_token"])[0])

@@ -1,0 +1,92 @@
+"""Helpers for the integration tests: real DocTypes, the real oauthlib server, no HTTP."""
+
+import json
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import frappe
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from oauth_idp.api.token import get_token
+from oauth_idp.protocol import pkce
+from oauth_idp.protocol.tokens import new_token
+from oauth_idp.provider.server import get_server
+
+ISSUER = "http://localhost"
+REDIRECT_URI = "https://app.example.com/callback"
+
+
+def make_user(email: str, roles=("System Manager",)) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc({"doctype": "User", "email": email, "first_name": "Test", "send_welcome_email": 0})
+		user.insert(ignore_permissions=True)
+		user.add_roles(*roles)
+	return email
+
+
+def make_client(**fields):
+	doc = frappe.get_doc(
+		{
+			"doctype": "IdP Client",
+			"app_name": fields.pop("app_name", "Integration Test App"),
+			"redirect_uris": fields.pop("redirect_uris", REDIRECT_URI),
+			"allowed_scopes": fields.pop("allowed_scopes", "openid all"),
+			**fields,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def authorization_code(client, user: str, scope: str = "all", **extra) -> str:
+	"""Run the authorization request as `user` and return the code from the redirect."""
+	params = {"client_id": client.name, "response_type": "code", "redirect_uri": REDIRECT_URI, "scope": scope}
+	params.update(extra)
+	uri = f"{ISSUER}/api/method/oauth_idp.api.authorize.authorize?{urlencode(params)}"
+	server = get_server()
+	scopes, info = server.validate_authorization_request(uri, "GET", None, {})
+	credentials = {k: v for k, v in info.items() if k != "request"}
+	credentials.update(
+		user=user, auth_time=frappe.utils.now_datetime(), session_hash=None, redirect_uri_in_request=True
+	)
+	headers, _body, _status = server.create_authorization_response(
+		uri, "GET", None, {}, scopes=scopes, credentials=credentials
+	)
+	frappe.db.commit()  # as the authorization request does
+	query = parse_qs(urlparse(headers["Location"]).query)
+	assert "code" in query, headers["Location"]
+	return query["code"][0]
+
+
+def call_endpoint(endpoint, body: dict | None = None, method: str = "POST", headers: dict | None = None):
+	"""Call a whitelisted endpoint function with a real Werkzeug request built for it."""
+	builder = EnvironBuilder(
+		path="/api/method/endpoint",
+		base_url=ISSUER,
+		method=method,
+		data=urlencode(body or {}) if method == "POST" else None,
+		query_string=urlencode(body or {}) if method != "POST" else None,
+		content_type="application/x-www-form-urlencoded" if method == "POST" else None,
+		headers=headers or {},
+	)
+	frappe.local.request = Request(builder.get_environ())
+	response = endpoint()
+	return response.status_code, response.headers, response.get_data(as_text=True)
+
+
+def token_request(client, **params) -> tuple[int, dict]:
+	body = dict(params)
+	body.setdefault("client_id", client.name)
+	if client.client_secret and "client_secret" not in body:
+		body["client_secret"] = client.client_secret
+	status, _headers, payload = call_endpoint(get_token, body)
+	return status, json.loads(payload)
+
+
+def redeem(client, code: str, **extra) -> tuple[int, dict]:
+	return token_request(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, **extra)
+
+
+def pkce_pair() -> tuple[str, str]:
+	verifier = new_token()
+	return verifier, pkce.s256(verifier)
