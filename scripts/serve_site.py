@@ -1,9 +1,9 @@
-"""Serve one Frappe site on a loopback port for the end-to-end tests.
+"""Serve one Frappe site on a loopback port (the end-to-end tests, the benchmark, trying the app).
 
 `bench serve` binds every interface and runs the debugger; this serves the same WSGI application,
 threaded, on 127.0.0.1 only. Run it with the bench's Python from the bench's `sites` folder:
 
-    ../env/bin/python /path/to/oauth_idp/tests/e2e/serve_site.py SITE PORT
+    ../env/bin/python /path/to/oauth_idp/scripts/serve_site.py SITE PORT
 """
 
 import os
