@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors
 from oauth_idp.provider import store
+from oauth_idp.provider.server import forget_cookies, json_response
 
 # Endpoints that authenticate clients, under every name they answer to.
 CLIENT_AUTHENTICATED_METHODS = frozenset(
@@ -40,8 +41,6 @@ def _called_method() -> str | None:
 
 
 def _reject(error: errors.OAuth2Error):
-	from oauth_idp.provider.server import json_response
-
 	status, headers, body = errors.resource_error_response(error)
 	raise HTTPException(response=json_response(status, headers, body))
 
@@ -70,6 +69,9 @@ def read_authorization_header() -> None:
 	frappe.set_user(access.user)
 	frappe.local.form_dict = form_dict
 	frappe.local.oauth_access = access
+	# A token request is not a browser session: no Guest session to keep alive, no session cookies.
+	frappe.local.session_obj = None
+	forget_cookies()
 
 
 def current_access() -> store.AccessToken | None:
