@@ -1,6 +1,6 @@
 """A demo user, ToDo and client, so the seed's flow can be tried at once:
 
-    bench --site SITE execute oauth_idp.demo.create
+bench --site SITE execute oauth_idp.demo.create
 """
 
 import json

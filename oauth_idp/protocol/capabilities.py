@@ -13,6 +13,7 @@ CLAIMS = (
 	"sub",
 	"iss",
 	"aud",
+	"azp",
 	"exp",
 	"iat",
 	"auth_time",

@@ -40,4 +40,5 @@ def userinfo_claims(profile: UserProfile, scopes: Iterable[str]) -> dict:
 		claims["email_verified"] = True
 	if "roles" in scopes:
 		claims["roles"] = list(profile.roles)
-	return {name: value for name, value in claims.items() if value is not None}
+	# OIDC Core §5.3.2: a claim without a value is left out rather than sent empty.
+	return {name: value for name, value in claims.items() if value not in (None, "")}

@@ -5,6 +5,7 @@ standard members: error, error_description, error_uri, state.
 """
 
 import json
+import re
 
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
@@ -17,13 +18,20 @@ InvalidGrantError = oauth_errors.InvalidGrantError
 InvalidScopeError = oauth_errors.InvalidScopeError
 AccessDeniedError = oauth_errors.AccessDeniedError
 UnsupportedGrantTypeError = oauth_errors.UnsupportedGrantTypeError
-ServerError = oauth_errors.ServerError
 
 # RFC 6749 §5.1 and RFC 7009/7662: responses that carry or describe credentials must not be cached.
 NO_STORE_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 STANDARD_MEMBERS = ("error", "error_description", "error_uri", "state")
+
+
+class ServerError(oauth_errors.ServerError):
+	status_code = 500
+
+
+# RFC 6750 §3: error_description = *( %x20-21 / %x23-5B / %x5D-7E )
+_NOT_HEADER_SAFE = re.compile(r"[^\x20\x21\x23-\x5B\x5D-\x7E]")
 
 
 class InvalidTokenError(OAuth2Error):
@@ -69,7 +77,7 @@ def bearer_challenge(error: OAuth2Error | None = None, realm: str = "oauth_idp")
 	if error is not None:
 		parts.append(f'error="{error.error}"')
 		if error.description:
-			parts.append('error_description="{}"'.format(error.description.replace('"', "'")))
+			parts.append('error_description="{}"'.format(_NOT_HEADER_SAFE.sub("?", error.description)))
 		if isinstance(error, InsufficientScopeError):
 			parts.append(f'scope="{error.required_scope}"')
 	return "Bearer " + ", ".join(parts)

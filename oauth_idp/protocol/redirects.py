@@ -1,17 +1,14 @@
 """Redirection endpoints: registration and matching (RFC 6749 §3.1.2, RFC 8252 §7.3)."""
 
+import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
-
-LOOPBACK_HOSTS = ("127.0.0.1", "[::1]", "localhost")
+from urllib.parse import urlsplit
 
 
 def parse_registered(text: str | None) -> list[str]:
-	"""Registered redirect URIs: one per line (spaces and semicolons are accepted too, as the built-in
-	provider used them)."""
-	if not text:
-		return []
-	return [uri for uri in text.replace(";", " ").split() if uri]
+	"""Registered redirect URIs: one per line (the built-in provider separated them with spaces, and
+	that is read too)."""
+	return text.split() if text else []
 
 
 def registration_problem(uri: str) -> str | None:
@@ -29,35 +26,24 @@ def registration_problem(uri: str) -> str | None:
 	return None
 
 
-def _is_loopback_http(parts) -> bool:
-	host = (parts.hostname or "").lower()
-	return parts.scheme == "http" and (host in ("127.0.0.1", "::1", "localhost"))
+# RFC 8252 §7.3: a loopback redirect written as scheme, host, optional port, then the rest verbatim.
+_LOOPBACK = re.compile(
+	r"(http://(?:127\.0\.0\.1|\[::1\]|localhost))(?::(\d{1,5}))?([/?].*|)", re.IGNORECASE | re.DOTALL
+)
 
 
-def _without_port(parts) -> str:
-	host = parts.hostname or ""
-	netloc = f"[{host}]" if ":" in host else host
-	return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+def _loopback_without_port(uri: str) -> str | None:
+	match = _LOOPBACK.fullmatch(uri)
+	if match is None or (match.group(2) and int(match.group(2)) > 65535):
+		return None
+	return match.group(1).lower() + match.group(3)
 
 
 def matches(requested: str, registered: Iterable[str]) -> bool:
 	"""Simple string comparison (RFC 6749 §3.1.2.3, OAuth 2.1 §2.3.1), except that a loopback
-	redirect of a native app may use any port (RFC 8252 §7.3)."""
+	redirect of a native app may use any port (RFC 8252 §7.3). Nothing but the port may differ."""
 	registered = list(registered)
 	if requested in registered:
 		return True
-	try:
-		asked = urlsplit(requested)
-		asked_port = asked.port
-	except ValueError:
-		return False
-	if not _is_loopback_http(asked) or asked_port is None:
-		return False
-	for uri in registered:
-		try:
-			candidate = urlsplit(uri)
-		except ValueError:
-			continue
-		if _is_loopback_http(candidate) and _without_port(candidate) == _without_port(asked):
-			return True
-	return False
+	asked = _loopback_without_port(requested)
+	return asked is not None and any(_loopback_without_port(uri) == asked for uri in registered)

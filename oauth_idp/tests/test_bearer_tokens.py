@@ -32,7 +32,10 @@ class TestBearerTokens(FrappeTestCase):
 
 		expired = self.issue()["access_token"]
 		frappe.db.set_value(
-			store.TOKEN, {"access_token_hash": store.token_hash(expired)}, "expires_at", frappe.utils.add_days(None, -1)
+			store.TOKEN,
+			{"access_token_hash": store.token_hash(expired)},
+			"expires_at",
+			frappe.utils.add_days(None, -1),
 		)
 		self.assertIsNone(store.find_access_token(expired)[0])
 
@@ -64,5 +67,7 @@ class TestBearerTokens(FrappeTestCase):
 		long_ago = frappe.utils.add_days(None, -3)
 		frappe.db.sql(f"update `tab{store.TOKEN}` set modified=%s where `grant`=%s", (long_ago, access.grant))
 		store.purge_expired()
-		self.assertFalse(frappe.db.exists(store.TOKEN, {"access_token_hash": store.token_hash(dead["access_token"])}))
+		self.assertFalse(
+			frappe.db.exists(store.TOKEN, {"access_token_hash": store.token_hash(dead["access_token"])})
+		)
 		self.assertIsNotNone(store.find_access_token(live["access_token"])[0])

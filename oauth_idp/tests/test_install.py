@@ -44,7 +44,9 @@ class TestMigrationFromBuiltin(FrappeTestCase):
 		self.assertTrue(client.migrated_from_builtin)
 		self.assertTrue(client.skip_consent)
 		self.assertEqual(client.redirect_uris, "http://0.0.0.0:8000/redir")
-		self.assertTrue(store.client_secret_matches(client.name, secret), "the old secret still authenticates")
+		self.assertTrue(
+			store.client_secret_matches(client.name, secret), "the old secret still authenticates"
+		)
 		access, problem = store.find_access_token("legacyaccesstoken0123456789")
 		self.assertIsNone(problem)
 		self.assertEqual(access.user, USER)

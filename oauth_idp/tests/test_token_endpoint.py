@@ -39,7 +39,9 @@ class TestTokenEndpoint(FrappeTestCase):
 		status, replay = redeem(self.client, code)
 		self.assertEqual((status, replay["error"]), (400, "invalid_grant"))
 		self.assertFalse(self.access_works(first["access_token"]))
-		status, refreshed = token_request(self.client, grant_type="refresh_token", refresh_token=first["refresh_token"])
+		status, refreshed = token_request(
+			self.client, grant_type="refresh_token", refresh_token=first["refresh_token"]
+		)
 		self.assertEqual(refreshed["error"], "invalid_grant")
 
 	def test_code_is_bound_to_its_client_rfc6749_4_1_3(self):
@@ -85,12 +87,16 @@ class TestTokenEndpoint(FrappeTestCase):
 
 	def test_refresh_rotates_and_reuse_revokes_the_grant_oauth21_4_3_1(self):
 		_status, first = redeem(self.client, authorization_code(self.client, USER))
-		status, second = token_request(self.client, grant_type="refresh_token", refresh_token=first["refresh_token"])
+		status, second = token_request(
+			self.client, grant_type="refresh_token", refresh_token=first["refresh_token"]
+		)
 		self.assertEqual(status, 200, second)
 		self.assertNotEqual(second["refresh_token"], first["refresh_token"])
 		self.assertFalse(self.access_works(first["access_token"]), "the old pair stops working")
 		self.assertTrue(self.access_works(second["access_token"]))
-		status, reuse = token_request(self.client, grant_type="refresh_token", refresh_token=first["refresh_token"])
+		status, reuse = token_request(
+			self.client, grant_type="refresh_token", refresh_token=first["refresh_token"]
+		)
 		self.assertEqual((status, reuse["error"]), (400, "invalid_grant"))
 		self.assertFalse(self.access_works(second["access_token"]), "reuse of a rotated token ends the grant")
 
@@ -101,13 +107,18 @@ class TestTokenEndpoint(FrappeTestCase):
 		)
 		self.assertEqual((status, narrowed["scope"]), (200, "all"))
 		status, widened = token_request(
-			self.client, grant_type="refresh_token", refresh_token=narrowed["refresh_token"], scope="openid all"
+			self.client,
+			grant_type="refresh_token",
+			refresh_token=narrowed["refresh_token"],
+			scope="openid all",
 		)
 		self.assertEqual((status, widened["error"]), (400, "invalid_scope"))
 
 	def test_refresh_token_is_bound_to_its_client_rfc6749_6(self):
 		_status, first = redeem(self.client, authorization_code(self.client, USER))
-		status, body = token_request(self.other, grant_type="refresh_token", refresh_token=first["refresh_token"])
+		status, body = token_request(
+			self.other, grant_type="refresh_token", refresh_token=first["refresh_token"]
+		)
 		self.assertEqual((status, body["error"]), (400, "invalid_grant"))
 
 	def test_id_token_is_rs256_and_verifies_against_the_jwks_oidc_core_3_1_3_7(self):

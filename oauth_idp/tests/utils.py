@@ -18,7 +18,9 @@ REDIRECT_URI = "https://app.example.com/callback"
 
 def make_user(email: str, roles=("System Manager",)) -> str:
 	if not frappe.db.exists("User", email):
-		user = frappe.get_doc({"doctype": "User", "email": email, "first_name": "Test", "send_welcome_email": 0})
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": "Test", "send_welcome_email": 0}
+		)
 		user.insert(ignore_permissions=True)
 		user.add_roles(*roles)
 	return email
@@ -84,7 +86,9 @@ def token_request(client, **params) -> tuple[int, dict]:
 
 
 def redeem(client, code: str, **extra) -> tuple[int, dict]:
-	return token_request(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, **extra)
+	return token_request(
+		client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, **extra
+	)
 
 
 def pkce_pair() -> tuple[str, str]:

@@ -92,10 +92,6 @@ def test_oidc_discovery_s3_every_released_claim_is_in_claims_supported():
 	assert set(claims) <= set(capabilities.CLAIMS)
 
 
-@pytest.mark.xfail(
-	strict=True,
-	reason="BUG: empty strings are kept (name='' when full_name is empty); OIDC Core §5.3.2 says SHOULD NOT",
-)
 @pytest.mark.parametrize(
 	"profile",
 	[UserProfile(sub="u"), UserProfile(sub="u", full_name="U", given_name="", family_name="", picture="")],
