@@ -33,6 +33,12 @@ before_request = [
 	"oauth_idp.provider.guard.read_authorization_header",
 ]
 
+# Scope enforcement (provider/enforcement.py) -----------------------------------------------------------
+# Deletes by the Administrator skip permission checks, so their scope is checked here.
+doc_events = {"*": {"on_trash": "oauth_idp.provider.enforcement.check_delete"}}
+# A 403 for a missing scope becomes an RFC 6750 insufficient_scope answer.
+after_request = ["oauth_idp.provider.enforcement.explain_denial"]
+
 # Sessions --------------------------------------------------------------------------------------------
 # The login time of each session, for the id_token's auth_time.
 on_session_creation = "oauth_idp.provider.identity.remember_login_time"

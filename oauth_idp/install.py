@@ -47,6 +47,9 @@ def migrate_client(builtin) -> None:
 			"refresh_token_lifetime": capabilities.DEFAULT_REFRESH_TOKEN_LIFETIME,
 			"code_lifetime": capabilities.DEFAULT_CODE_LIFETIME,
 			"migrated_from_builtin": 1,
+			# The built-in provider let every token act as its user; apps keep working until an
+			# admin restricts the client.
+			"full_user_access": 1,
 			"secret_issued_on": builtin.creation,
 		}
 	)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from oauth_idp.protocol import errors
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.tokens import token_hash
-from oauth_idp.provider import identity, store
+from oauth_idp.provider import enforcement, identity, store
 from oauth_idp.provider.server import get_server, log_unexpected_error, request_headers, request_params
 
 APPROVE_PATH = "/api/method/oauth_idp.api.authorize.approve"
@@ -141,7 +141,7 @@ def consent_page(client, scopes: list[str], params: dict) -> Response:
 			"app_name": client.app_name,
 			"user": frappe.session.user,
 			"user_name": frappe.utils.get_fullname(frappe.session.user),
-			"scopes": [scope_rules.describe(scope) for scope in scopes],
+			"scopes": [enforcement.client_scopes(client).describe(scope) for scope in scopes],
 			"params": params,
 			"csrf_token": get_csrf_token(),
 			"action": APPROVE_PATH,

@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 from oauth_idp.protocol import metadata
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.provider import identity
-from oauth_idp.provider.server import json_response
+from oauth_idp.provider.responses import json_response
 
 WELL_KNOWN_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}

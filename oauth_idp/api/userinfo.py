@@ -5,7 +5,7 @@ import frappe
 from oauth_idp.protocol import errors
 from oauth_idp.provider import identity
 from oauth_idp.provider.guard import current_access
-from oauth_idp.provider.server import json_response
+from oauth_idp.provider.responses import json_response
 
 
 @frappe.whitelist(allow_guest=True, xss_safe=True)

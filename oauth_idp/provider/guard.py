@@ -5,18 +5,16 @@
 - A bearer token on any other request is validated here (one indexed lookup) and the request runs as
   the token's user. A bad token is a 401, never a Guest request.
 
-Scope enforcement starts from `frappe.local.oauth_access`, which this module sets.
+- Scope enforcement (provider/enforcement.py) starts from `frappe.local.oauth_access`, set here.
 """
 
 import re
 
 import frappe
-from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors
-from oauth_idp.provider import store
-from oauth_idp.provider.server import forget_cookies, json_response
+from oauth_idp.provider import enforcement, store
+from oauth_idp.provider.responses import forget_cookies, reject_request
 
 # Endpoints that authenticate clients, under every name they answer to.
 CLIENT_AUTHENTICATED_METHODS = frozenset(
@@ -40,11 +38,6 @@ def _called_method() -> str | None:
 	return match.group(1) if match else frappe.form_dict.get("cmd")
 
 
-def _reject(error: errors.OAuth2Error):
-	status, headers, body = errors.resource_error_response(error)
-	raise HTTPException(response=json_response(status, headers, body))
-
-
 def read_authorization_header() -> None:
 	"""before_request hook."""
 	environ = frappe.request.environ
@@ -61,10 +54,12 @@ def read_authorization_header() -> None:
 	environ.pop("HTTP_AUTHORIZATION")
 	credentials = credentials.strip(" ")
 	if not _B64TOKEN.fullmatch(credentials):
-		_reject(errors.InvalidRequestError(description="The Authorization header is not 'Bearer <token>'."))
+		reject_request(
+			errors.InvalidRequestError(description="The Authorization header is not 'Bearer <token>'.")
+		)
 	access, problem = store.find_access_token(credentials)
 	if access is None:
-		_reject(errors.InvalidTokenError(description=problem))
+		reject_request(errors.InvalidTokenError(description=problem))
 	form_dict = frappe.local.form_dict
 	frappe.set_user(access.user)
 	frappe.local.form_dict = form_dict
@@ -72,6 +67,7 @@ def read_authorization_header() -> None:
 	# A token request is not a browser session: no Guest session to keep alive, no session cookies.
 	frappe.local.session_obj = None
 	forget_cookies()
+	enforcement.check_request()
 
 
 def current_access() -> store.AccessToken | None:

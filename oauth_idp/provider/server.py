@@ -1,6 +1,5 @@
 """The oauthlib server, and translation between Frappe's request / response and oauthlib's."""
 
-import json
 import traceback
 from functools import cache
 
@@ -19,6 +18,7 @@ from oauth_idp.protocol import errors, pkce
 from oauth_idp.protocol.params import parse_urlencoded, single_valued
 from oauth_idp.protocol.tokens import new_token
 from oauth_idp.provider import store
+from oauth_idp.provider.responses import json_response
 from oauth_idp.provider.validator import IdPRequestValidator
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -103,25 +103,6 @@ def request_headers() -> dict[str, str]:
 	if stashed:
 		headers["Authorization"] = stashed
 	return headers
-
-
-# Responses -------------------------------------------------------------------------------------------
-
-
-def forget_cookies() -> None:
-	"""OAuth endpoints speak to clients, not browsers: no Guest session cookies on their answers."""
-	cookie_manager = getattr(frappe.local, "cookie_manager", None)
-	if cookie_manager:
-		cookie_manager.cookies = {}
-		cookie_manager.to_delete = []
-
-
-def json_response(status: int, headers: dict, body: str | dict) -> Response:
-	forget_cookies()
-	if isinstance(body, dict):
-		body = json.dumps(body)
-	headers = {**headers, "Content-Type": errors.JSON_CONTENT_TYPE}
-	return Response(body, status=status, headers=headers)
 
 
 def log_unexpected_error() -> None:

@@ -12,7 +12,7 @@ from oauth_idp.protocol import client_auth, redirects
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.client_auth import PUBLIC
 from oauth_idp.protocol.errors import InvalidClientError, InvalidGrantError
-from oauth_idp.provider import identity, store
+from oauth_idp.provider import enforcement, identity, store
 
 
 class IdPRequestValidator(RequestValidator):
@@ -79,7 +79,7 @@ class IdPRequestValidator(RequestValidator):
 		return bool(client and client.client_type == PUBLIC)
 
 	def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
-		return scope_rules.is_subset(scopes, scope_rules.parse(client.allowed_scopes))
+		return scope_rules.is_subset(scopes, enforcement.client_scopes(client).requestable())
 
 	def get_default_scopes(self, client_id, request, *args, **kwargs):
 		return scope_rules.parse(request.client.allowed_scopes)

@@ -12,7 +12,7 @@ from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.client_auth import CONFIDENTIAL
 from oauth_idp.protocol.errors import OAuth2Error
 from oauth_idp.protocol.tokens import new_client_id, new_token
-from oauth_idp.provider import store
+from oauth_idp.provider import enforcement, store
 
 
 class IdPClient(Document):
@@ -28,8 +28,24 @@ class IdPClient(Document):
 			frappe.throw(_("Register at least one redirect URI."))
 		try:
 			self.allowed_scopes = scope_rules.join(scope_rules.parse(self.allowed_scopes))
+			for row in self.named_scopes:
+				row.includes = scope_rules.join(scope_rules.parse(row.includes))
 		except OAuth2Error as error:
 			frappe.throw(error.description)
+		configuration = enforcement.client_scopes(self)
+		if problems := configuration.problems():
+			frappe.throw("<br>".join(problems), title=_("Scope table"))
+		if not self.full_user_access:
+			meaningless = (
+				configuration.other - {*scope_rules.RESERVED, scope_rules.ALL} - set(configuration.named)
+			)
+			if meaningless:
+				frappe.msgprint(
+					_("These allowed scopes reach nothing until you define them as named scopes: {0}").format(
+						", ".join(sorted(meaningless))
+					),
+					indicator="orange",
+				)
 		if not 0 < (self.code_lifetime or 0) <= capabilities.MAX_CODE_LIFETIME:
 			frappe.throw(
 				_("The authorization code lifetime must be 1 to {0} seconds.").format(

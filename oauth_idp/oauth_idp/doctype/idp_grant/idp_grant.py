@@ -4,10 +4,19 @@
 import frappe
 from frappe.model.document import Document
 
-from oauth_idp.provider import store
+from oauth_idp.protocol import scopes as scope_rules
+from oauth_idp.provider import enforcement, store
 
 
 class IdPGrant(Document):
+	def onload(self):
+		"""What the grant's tokens may touch now, under the client's current scope table."""
+		if self.status != "Active":
+			return
+		client = frappe.get_cached_doc(store.CLIENT, self.client)
+		access = enforcement.client_scopes(client).access(scope_rules.parse(self.scopes))
+		self.set_onload("access", access.lines())
+
 	@frappe.whitelist()
 	def revoke(self):
 		"""Revoke this grant and every code and token issued under it."""
