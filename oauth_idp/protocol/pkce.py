@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 
-from .errors import InvalidGrantError, InvalidRequestError
+from .errors import InvalidRequestError
 
 S256 = "S256"
 PLAIN = "plain"
@@ -35,11 +35,6 @@ def check_challenge(challenge: str | None, method: str | None, *, required: bool
 		raise InvalidRequestError(description="The plain PKCE method is not allowed; use S256.")
 	if not _UNRESERVED_43_128.fullmatch(challenge):
 		raise InvalidRequestError(description="code_challenge must be 43 to 128 unreserved characters.")
-
-
-def check_verifier_grammar(verifier: str) -> None:
-	if not _UNRESERVED_43_128.fullmatch(verifier):
-		raise InvalidGrantError(description="code_verifier must be 43 to 128 unreserved characters.")
 
 
 def verify(verifier: str, challenge: str, method: str) -> bool:

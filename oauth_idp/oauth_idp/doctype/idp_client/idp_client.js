@@ -3,6 +3,16 @@
 
 frappe.ui.form.on("IdP Client", {
 	refresh(frm) {
+		if (frm.doc.full_user_access) {
+			frm.dashboard.add_comment(
+				__(
+					"Tokens of this client act as the full user, whatever scopes they were granted. To limit them to the scope table, uncheck {0}.",
+					[`<b>${__("Tokens Act as the Full User (legacy)")}</b>`]
+				),
+				"yellow",
+				true
+			);
+		}
 		if (frm.doc.client_secret) {
 			frm.dashboard.set_headline_alert(
 				__("Copy the client secret now. It is stored as a hash and will not be shown again."),
