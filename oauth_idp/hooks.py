@@ -37,7 +37,11 @@ before_request = [
 # Deletes by the Administrator skip permission checks, so their scope is checked here.
 doc_events = {"*": {"on_trash": "oauth_idp.provider.enforcement.check_delete"}}
 # A 403 for a missing scope becomes an RFC 6750 insufficient_scope answer.
-after_request = ["oauth_idp.provider.enforcement.explain_denial"]
+after_request = [
+	"oauth_idp.provider.enforcement.explain_denial",
+	# The OAuth endpoints answer with OAuth errors even when Frappe fails before they run.
+	"oauth_idp.provider.responses.replace_framework_errors",
+]
 
 # Sessions --------------------------------------------------------------------------------------------
 # The login time of each session, for the id_token's auth_time.

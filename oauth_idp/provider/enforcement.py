@@ -16,16 +16,15 @@ insufficient_scope answer.
 
 import functools
 import json
-import re
 
 import frappe
 import frappe.permissions
-from frappe.modules.utils import load_doctype_module
 
 from oauth_idp.protocol import access as access_rules
 from oauth_idp.protocol import errors
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.provider.responses import reject_request
+from oauth_idp.provider.routing import called_method
 
 # Whitelisted methods that only reach data through Frappe's permission checks, which the wrapper
 # below holds to the token's scopes. Any other method needs a method scope.
@@ -64,9 +63,6 @@ DOC_METHOD_CALLS = frozenset({"run_doc_method", "frappe.handler.run_doc_method"}
 # The provider's own endpoints decide for themselves (userinfo needs `openid`).
 OAUTH_METHOD_PREFIXES = ("frappe.integrations.oauth2.", "oauth_idp.api.")
 
-_METHOD_PATH = re.compile(r"^/api/(?:v\d+/)?method/([^/]+)(?:/([^/]+))?/?$")
-
-
 # The effective access of the current request ---------------------------------------------------------
 
 
@@ -103,17 +99,6 @@ def deny(scope: str) -> None:
 
 
 # The called method -----------------------------------------------------------------------------------
-
-
-def called_method() -> str | None:
-	"""The whitelisted method the request calls, as Frappe will resolve it, or None."""
-	match = _METHOD_PATH.match(frappe.request.path)
-	if not match:
-		return frappe.form_dict.get("cmd")
-	first, second = match.groups()
-	if second is None:
-		return first
-	return f"{load_doctype_module(first).__name__}.{second}"  # /api/v2/method/<doctype>/<method>
 
 
 def method_scope_needed(method: str, access: access_rules.Access) -> str | None:

@@ -4,7 +4,6 @@
   OAuth code; otherwise Frappe's API-key authentication would take a Basic header as its own.
 - A bearer token on any other request is validated here (one indexed lookup) and the request runs as
   the token's user. A bad token is a 401, never a Guest request.
-
 - Scope enforcement (provider/enforcement.py) starts from `frappe.local.oauth_access`, set here.
 """
 
@@ -15,27 +14,10 @@ import frappe
 from oauth_idp.protocol import errors
 from oauth_idp.provider import enforcement, store
 from oauth_idp.provider.responses import forget_cookies, reject_request
-
-# Endpoints that authenticate clients, under every name they answer to.
-CLIENT_AUTHENTICATED_METHODS = frozenset(
-	{
-		"frappe.integrations.oauth2.get_token",
-		"frappe.integrations.oauth2.revoke_token",
-		"frappe.integrations.oauth2.introspect_token",
-		"oauth_idp.api.token.get_token",
-		"oauth_idp.api.revoke.revoke_token",
-		"oauth_idp.api.introspect.introspect_token",
-	}
-)
-_METHOD_PATH = re.compile(r"^/api/(?:v\d+/)?method/([^/]+)/?$")
+from oauth_idp.provider.routing import CLIENT_AUTHENTICATED_METHODS, called_method
 
 # RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
-
-
-def _called_method() -> str | None:
-	match = _METHOD_PATH.match(frappe.request.path)
-	return match.group(1) if match else frappe.form_dict.get("cmd")
 
 
 def read_authorization_header() -> None:
@@ -44,7 +26,7 @@ def read_authorization_header() -> None:
 	header = environ.get("HTTP_AUTHORIZATION")
 	if not header:
 		return
-	if _called_method() in CLIENT_AUTHENTICATED_METHODS:
+	if called_method() in CLIENT_AUTHENTICATED_METHODS:
 		frappe.local.oauth_idp_client_authorization = environ.pop("HTTP_AUTHORIZATION")
 		return
 	scheme, _, credentials = header.strip().partition(" ")

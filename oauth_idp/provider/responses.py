@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors
+from oauth_idp.provider.routing import CLIENT_AUTHENTICATED_METHODS, called_method
 
 
 def forget_cookies() -> None:
@@ -19,6 +20,7 @@ def forget_cookies() -> None:
 
 def json_response(status: int, headers: dict, body: str | dict) -> Response:
 	forget_cookies()
+	frappe.local.oauth_idp_answered = True
 	if isinstance(body, dict):
 		body = json.dumps(body)
 	headers = {**headers, "Content-Type": errors.JSON_CONTENT_TYPE}
@@ -30,3 +32,32 @@ def reject_request(error: errors.OAuth2Error):
 	HTTPException's response unchanged."""
 	status, headers, body = errors.resource_error_response(error)
 	raise HTTPException(response=json_response(status, headers, body))
+
+
+def replace_framework_errors(response=None, request=None) -> None:
+	"""after_request: an OAuth client endpoint answers in OAuth's words even when Frappe failed
+	before the endpoint ran (a JSON body that does not parse, say): no `exc`, no traceback."""
+	if response is None or getattr(frappe.local, "oauth_idp_answered", False):
+		return
+	if called_method() not in CLIENT_AUTHENTICATED_METHODS or response.status_code < 400:
+		return
+	if response.status_code >= 500 and not _body_is_malformed():
+		error = errors.ServerError()
+	else:
+		error = errors.InvalidRequestError(description="The request could not be read.")
+	status, headers, body = errors.client_error_response(error)
+	response.status_code = status
+	response.set_data(body)
+	response.headers.update(headers)
+	response.headers.pop("Set-Cookie", None)
+
+
+def _body_is_malformed() -> bool:
+	request = frappe.request
+	if not request.is_json:
+		return False
+	try:
+		json.loads(request.get_data(as_text=True) or "null")
+	except ValueError:
+		return True
+	return False
