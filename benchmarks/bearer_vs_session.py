@@ -31,7 +31,9 @@ def prepare(bench: str, site: str) -> dict:
 	frappe.connect()
 	password = secrets.token_urlsafe(12)
 	if not frappe.db.exists("User", USER):
-		user = frappe.get_doc({"doctype": "User", "email": USER, "first_name": "Bench", "send_welcome_email": 0})
+		user = frappe.get_doc(
+			{"doctype": "User", "email": USER, "first_name": "Bench", "send_welcome_email": 0}
+		)
 		user.insert(ignore_permissions=True)
 		user.add_roles("System Manager")
 	update_password(USER, password)
@@ -52,6 +54,16 @@ def prepare(bench: str, site: str) -> dict:
 			"skip_consent": 1,
 		}
 	).insert(ignore_permissions=True)
+	scoped = frappe.get_doc(
+		{
+			"doctype": "IdP Client",
+			"app_name": "Benchmark (scoped)",
+			"redirect_uris": REDIRECT_URI,
+			"allowed_scopes": "openid",
+			"skip_consent": 1,
+			"scopes": [{"document_type": "ToDo", "read": 1}],
+		}
+	).insert(ignore_permissions=True)
 	frappe.db.commit()
 	result = {
 		"password": password,
@@ -59,25 +71,32 @@ def prepare(bench: str, site: str) -> dict:
 		"todo": todo.name,
 		"client_id": client.name,
 		"client_secret": client.client_secret,
+		"scoped_client_id": scoped.name,
+		"scoped_client_secret": scoped.client_secret,
 	}
 	frappe.destroy()
 	return result
 
 
-def new_code(browser: requests.Session, url: str, client_id: str) -> str:
+def new_code(browser: requests.Session, url: str, client_id: str, scope: str = "all") -> str:
 	response = browser.get(
 		f"{url}/api/method/frappe.integrations.oauth2.authorize",
-		params={"client_id": client_id, "response_type": "code", "redirect_uri": REDIRECT_URI, "scope": "all"},
+		params={
+			"client_id": client_id,
+			"response_type": "code",
+			"redirect_uri": REDIRECT_URI,
+			"scope": scope,
+		},
 		allow_redirects=False,
 	)
 	return parse_qs(urlparse(response.headers["Location"]).query)["code"][0]
 
 
-def exchange(url: str, setup: dict, code: str) -> dict:
+def exchange(url: str, credentials: tuple[str, str], code: str) -> dict:
 	response = requests.post(
 		f"{url}/api/method/frappe.integrations.oauth2.get_token",
 		data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI},
-		auth=(setup["client_id"], setup["client_secret"]),
+		auth=credentials,
 		timeout=30,
 	)
 	response.raise_for_status()
@@ -100,14 +119,20 @@ def main() -> None:
 
 	setup = prepare(args.bench, args.site)
 	browser = requests.Session()
-	browser.post(f"{args.url}/api/method/login", data={"usr": USER, "pwd": setup["password"]}).raise_for_status()
-	bearer = exchange(args.url, setup, new_code(browser, args.url, setup["client_id"]))["access_token"]
+	browser.post(
+		f"{args.url}/api/method/login", data={"usr": USER, "pwd": setup["password"]}
+	).raise_for_status()
+	credentials = (setup["client_id"], setup["client_secret"])
+	bearer = exchange(args.url, credentials, new_code(browser, args.url, setup["client_id"]))["access_token"]
+	scoped_code = new_code(browser, args.url, setup["scoped_client_id"], scope="ToDo:read")
+	scoped = exchange(args.url, (setup["scoped_client_id"], setup["scoped_client_secret"]), scoped_code)
 
 	resource = f"{args.url}/api/resource/ToDo/{setup['todo']}"
 	ways = {
 		"session cookie": (browser, {}),
 		"API key": (requests.Session(), {"Authorization": setup["api"]}),
 		"bearer token": (requests.Session(), {"Authorization": f"Bearer {bearer}"}),
+		"bearer ToDo:read": (requests.Session(), {"Authorization": f"Bearer {scoped['access_token']}"}),
 	}
 	samples = {name: [] for name in ways}
 	for session, headers in ways.values():  # warm up
@@ -120,13 +145,13 @@ def main() -> None:
 	exchanges = []
 	for _ in range(max(args.rounds // 10, 10)):
 		code = new_code(browser, args.url, setup["client_id"])
-		exchanges.append(timed(lambda: exchange(args.url, setup, code)))
+		exchanges.append(timed(lambda: exchange(args.url, credentials, code)))
 
 	baseline = statistics.median(samples["session cookie"])
 	print(f"GET /api/resource/ToDo/<name>, {args.rounds} rounds, interleaved")
 	for name, values in samples.items():
 		median = statistics.median(values)
-		print(f"  {name:15s} median {median:7.2f} ms   {median / baseline:5.2f}x session cookie")
+		print(f"  {name:17s} median {median:7.2f} ms   {median / baseline:5.2f}x session cookie")
 	print(f"code -> token exchange (Basic client auth), {len(exchanges)} runs")
 	print(f"  median {statistics.median(exchanges):7.2f} ms")
 
