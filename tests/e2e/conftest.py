@@ -7,10 +7,9 @@ OAUTH_IDP_SITE say where. Everything made here is deleted when the session ends.
 import os
 import secrets
 
+import oauth_e2e
 import pytest
 import requests
-
-import oauth_e2e
 from oauth_e2e import BASE, BENCH, SITE, TIMEOUT, Client, remember
 
 
@@ -163,7 +162,7 @@ def make_client(site, redirect_port):
 		if values["client_type"] == "Confidential":
 			assert secret, "a confidential client got no secret on insert"
 		remember(secret)
-		return Client(doc, secret, redirect_uris)
+		return Client(doc.client_id, secret, redirect_uris, doc.client_type, doc.app_name)
 
 	return make
 

@@ -7,9 +7,17 @@ import json
 import secrets
 
 import requests
+from oauth_e2e import (
+	BASE,
+	BUILTIN,
+	TIMEOUT,
+	answer_consent,
+	code_from,
+	parse_consent,
+	remember,
+	remember_tokens,
+)
 from rauth import OAuth2Service
-
-from oauth_e2e import BASE, BUILTIN, TIMEOUT, answer_consent, code_from, parse_consent, remember, remember_tokens
 
 
 def _service(client) -> OAuth2Service:

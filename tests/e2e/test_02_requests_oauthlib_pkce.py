@@ -3,8 +3,6 @@ detection (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2)."""
 
 import os
 
-from requests_oauthlib import OAuth2Session
-
 from oauth_e2e import (
 	AUTHORIZE,
 	TIMEOUT,
@@ -17,6 +15,7 @@ from oauth_e2e import (
 	remember,
 	remember_tokens,
 )
+from requests_oauthlib import OAuth2Session
 
 # requests-oauthlib refuses plain-http token endpoints unless told; the server is on loopback.
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
@@ -78,4 +77,3 @@ def test_public_client_wrong_code_verifier_is_invalid_grant_rfc7636_4_6(make_cli
 	code, _verifier, _params = client.get_code(user_session)
 	assert_oauth_error(client.redeem(code, None), 400)
 	remember(verifier)
-

@@ -2,7 +2,6 @@
 with the client_id repeated in the body, and refresh with Basic (RFC 6749 §6)."""
 
 import pytest
-
 from oauth_e2e import (
 	TODO,
 	assert_oauth_error,
@@ -12,9 +11,7 @@ from oauth_e2e import (
 )
 
 
-def test_basic_header_plus_client_id_in_body_then_refresh_with_basic_rfc6749_2_3_1(
-	make_client, user_session
-):
+def test_basic_header_plus_client_id_in_body_then_refresh_with_basic_rfc6749_2_3_1(make_client, user_session):
 	client = make_client(skip_consent=1)
 	code, _verifier, _params = client.get_code(user_session, pkce=False)
 	# Postman's "Send as Basic Auth header" also keeps client_id in the body.

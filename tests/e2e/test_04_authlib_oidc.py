@@ -10,12 +10,13 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.oidc.core import CodeIDToken
 from authlib.oidc.core.util import create_half_hash
-
 from oauth_e2e import BASE, TIMEOUT, code_from, login, remember, remember_tokens
 
 
 def _discover() -> dict:
-	response = requests.get(BASE + "/.well-known/openid-configuration", allow_redirects=False, timeout=TIMEOUT)
+	response = requests.get(
+		BASE + "/.well-known/openid-configuration", allow_redirects=False, timeout=TIMEOUT
+	)
 	assert response.status_code == 200, f"{response.status_code} {response.headers.get('Location')}"
 	assert response.headers["Content-Type"].startswith("application/json")
 	return response.json()
@@ -30,10 +31,14 @@ def test_discovery_documents_oidc_discovery_4_rfc8414_3():
 	for name in ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri"):
 		assert meta[name].startswith(BASE + "/"), meta[name]
 	# RFC 8414 §3: the OAuth metadata document, and the built-in's method name, say the same.
-	oauth = requests.get(BASE + "/.well-known/oauth-authorization-server", allow_redirects=False, timeout=TIMEOUT)
+	oauth = requests.get(
+		BASE + "/.well-known/oauth-authorization-server", allow_redirects=False, timeout=TIMEOUT
+	)
 	assert oauth.status_code == 200 and oauth.json()["issuer"] == BASE
 	builtin = requests.get(
-		BASE + "/api/method/frappe.integrations.oauth2.openid_configuration", allow_redirects=False, timeout=TIMEOUT
+		BASE + "/api/method/frappe.integrations.oauth2.openid_configuration",
+		allow_redirects=False,
+		timeout=TIMEOUT,
 	)
 	assert builtin.status_code == 200 and builtin.json() == meta
 	jwks = requests.get(meta["jwks_uri"], timeout=TIMEOUT)
@@ -43,7 +48,7 @@ def test_discovery_documents_oidc_discovery_4_rfc8414_3():
 
 
 def test_authlib_code_flow_id_token_and_userinfo_oidc_core_3_1_3_7_and_5_3(
-	make_client, user_session, test_user
+	make_client, user_session, test_user, admin_session
 ):
 	meta = _discover()
 	client = make_client(skip_consent=1, allowed_scopes="openid profile email all")
@@ -61,7 +66,7 @@ def test_authlib_code_flow_id_token_and_userinfo_oidc_core_3_1_3_7_and_5_3(
 		meta["authorization_endpoint"], nonce=nonce, code_verifier=verifier
 	)
 	response = user_session.get(url, allow_redirects=False, timeout=TIMEOUT)
-	code = code_from(response, client.redirect_uri, state)
+	code_from(response, client.redirect_uri, state)
 	before = int(time.time())
 	token = oauth.fetch_token(
 		meta["token_endpoint"], authorization_response=response.headers["Location"], code_verifier=verifier
@@ -88,9 +93,12 @@ def test_authlib_code_flow_id_token_and_userinfo_oidc_core_3_1_3_7_and_5_3(
 	assert claims.get("email") == test_user.email
 
 	# userinfo as the token's user, even when the request also carries Administrator's cookie.
-	admin = login("Administrator", "admin")
-	admin.headers["Authorization"] = f"Bearer {token['access_token']}"
-	info = admin.get(meta["userinfo_endpoint"], timeout=TIMEOUT)
+	assert "sid" in admin_session.cookies
+	info = admin_session.get(
+		meta["userinfo_endpoint"],
+		headers={"Authorization": f"Bearer {token['access_token']}"},
+		timeout=TIMEOUT,
+	)
 	assert info.status_code == 200, info.text
 	body = info.json()
 	assert body["sub"] == claims["sub"], (body, dict(claims))
@@ -106,15 +114,14 @@ def test_authlib_code_flow_id_token_and_userinfo_oidc_core_3_1_3_7_and_5_3(
 	assert builtin.status_code == 200 and builtin.json()["sub"] == claims["sub"]
 
 	# Administrator's own sub differs: the answer above was not about the session user.
-	admin_client_tokens = client.tokens(admin_no_bearer := login("Administrator", "admin"), scope="openid")
+	admin_tokens = client.tokens(admin_session, scope="openid")
 	admin_info = requests.get(
 		meta["userinfo_endpoint"],
-		headers={"Authorization": f"Bearer {admin_client_tokens['access_token']}"},
+		headers={"Authorization": f"Bearer {admin_tokens['access_token']}"},
 		timeout=TIMEOUT,
 	)
 	assert admin_info.status_code == 200
 	assert admin_info.json()["sub"] != claims["sub"]
-	admin_no_bearer.close()
 
 
 def test_userinfo_without_openid_scope_is_insufficient_scope_rfc6750_3_1(make_client, user_session):

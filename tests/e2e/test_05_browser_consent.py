@@ -5,12 +5,11 @@ URIs that carry a query)."""
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import pytest
+from oauth_e2e import AUTHORIZE, BASE, BENCH, query_of, remember
 from playwright.sync_api import sync_playwright
-
-from oauth_e2e import AUTHORIZE, BASE, query_of, remember
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,6 +43,29 @@ def browser():
 		browser.close()
 
 
+def serve_assets_like_nginx(context) -> None:
+	"""In production nginx serves /assets from the bench's sites/assets; the loopback server that the
+	tests use serves only the WSGI application, so the browser gets them from the same folder here.
+	Without them the login page has no script and cannot log anyone in."""
+	root = Path(BENCH, "sites", "assets")  # apps' public folders are symlinked in: not resolved
+
+	def handle(route):
+		relative = unquote(urlsplit(route.request.url).path).removeprefix("/assets/")
+		path = root / relative
+		if ".." not in Path(relative).parts and path.is_file():
+			route.fulfill(path=str(path))
+		else:
+			route.fulfill(status=404, body="not found")
+
+	context.route(BASE + "/assets/**", handle)
+
+
+def new_context(browser):
+	context = browser.new_context()
+	serve_assets_like_nginx(context)
+	return context
+
+
 class Redirects:
 	"""Catches the navigations to the client's redirect URI (nothing listens on its port)."""
 
@@ -57,7 +79,10 @@ class Redirects:
 		page.route(f"http://127.0.0.1:{port}/**", handle)
 
 	def wait(self, page) -> str:
-		page.wait_for_function("() => document.body && document.body.innerText.includes('client got the answer')", timeout=WAIT_MS)
+		page.wait_for_function(
+			"() => document.body && document.body.innerText.includes('client got the answer')",
+			timeout=WAIT_MS,
+		)
 		assert len(self.urls) == 1, self.urls
 		return self.urls[0]
 
@@ -73,7 +98,7 @@ def login_through_the_page(page, user) -> None:
 def test_browser_login_consent_allow_returns_code_and_exact_state_rfc6749_4_1_2(
 	browser, make_client, test_user, redirect_port
 ):
-	client = make_client(app_name=f"Pilot Notes {secrets.token_hex(2)}", allowed_scopes="openid email all")
+	client = make_client(app_name="Pilot Notes", allowed_scopes="openid email all")
 	state = long_state()
 	params = {
 		"response_type": "code",
@@ -82,7 +107,7 @@ def test_browser_login_consent_allow_returns_code_and_exact_state_rfc6749_4_1_2(
 		"scope": "openid email all",
 		"state": state,
 	}
-	context = browser.new_context()
+	context = new_context(browser)
 	try:
 		page = context.new_page()
 		redirects = Redirects(page, redirect_port)
@@ -130,7 +155,7 @@ def test_browser_deny_redirects_access_denied_keeping_registered_query_rfc6749_4
 		"scope": "all",
 		"state": state,
 	}
-	context = browser.new_context()
+	context = new_context(browser)
 	try:
 		page = context.new_page()
 		redirects = Redirects(page, redirect_port)

@@ -1,0 +1,75 @@
+"""OpenID Connect authorization request parameters that change who must be asked (OIDC Core
+§3.1.2.1: prompt, max_age) and the PKCE downgrade defence (RFC 9700 §4.8.2)."""
+
+import pytest
+import requests
+from oauth_e2e import AUTHORIZE, TIMEOUT, assert_oauth_error, query_of
+
+
+def _redirect_answer(response, client, state) -> dict:
+	assert response.status_code == 302, f"{response.status_code}: {response.text[:300]}"
+	location = response.headers["Location"]
+	assert location.startswith(client.redirect_uri + "?"), f"no redirect to the client: {location[:200]}"
+	answer = query_of(location)
+	assert answer.get("state") == state, answer
+	return answer
+
+
+def test_prompt_none_logged_out_is_login_required_not_the_login_page_oidc_core_3_1_2_1(make_client):
+	"""prompt=none: "The Authorization Server MUST NOT display any authentication or consent user
+	interface pages. An error is returned if an End-User is not already authenticated" (§3.1.2.6:
+	login_required)."""
+	client = make_client(skip_consent=1)
+	params, _ = client.authorization_params(scope="openid", prompt="none", pkce=False)
+	response = requests.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
+	answer = _redirect_answer(response, client, params["state"])
+	assert answer.get("error") == "login_required", answer
+
+
+def test_prompt_none_without_consent_is_consent_required_oidc_core_3_1_2_6(make_client, user_session):
+	client = make_client(skip_consent=0)
+	params, _ = client.authorization_params(scope="openid", prompt="none", pkce=False)
+	response = user_session.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
+	answer = _redirect_answer(response, client, params["state"])
+	assert answer.get("error") == "consent_required", answer
+
+
+def test_prompt_none_with_consent_returns_a_code_oidc_core_3_1_2_1(make_client, user_session):
+	client = make_client(skip_consent=1)
+	params, _ = client.authorization_params(scope="openid", prompt="none", pkce=False)
+	response = user_session.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
+	answer = _redirect_answer(response, client, params["state"])
+	assert answer.get("code"), answer
+
+
+@pytest.mark.parametrize("extra", [{"prompt": "login"}, {"max_age": "0"}], ids=["prompt=login", "max_age=0"])
+def test_reauthentication_request_is_not_answered_with_a_code_at_once_oidc_core_3_1_2_1(
+	make_client, user_session, extra
+):
+	"""prompt=login: "SHOULD prompt the End-User for reauthentication. If it cannot reauthenticate
+	the End-User, it MUST return an error, typically login_required." max_age: "If the elapsed time is
+	greater than this value, the OP MUST attempt to actively re-authenticate the End-User." Either a
+	login page or an error is right; a code issued on the old session is not."""
+	client = make_client(skip_consent=1)
+	params, _ = client.authorization_params(scope="openid", pkce=False, **extra)
+	response = user_session.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
+	location = response.headers.get("Location", "")
+	if location.startswith(client.redirect_uri):
+		answer = query_of(location)
+		assert "code" not in answer, f"{extra}: a code was issued without re-authentication"
+		assert answer.get("error") == "login_required", answer
+	else:
+		assert response.status_code in (200, 302), response.status_code
+		assert "/login" in location or "login_email" in response.text, (response.status_code, location)
+
+
+def test_code_verifier_for_a_code_issued_without_challenge_is_refused_rfc9700_4_8_2(
+	make_client, user_session
+):
+	"""PKCE downgrade: "the authorization server MUST ensure that if there was no code_challenge in
+	the authorization request, a request to the token endpoint containing a code_verifier is
+	rejected." (RFC 9700 §4.8.2; OAuth 2.1 §4.1.3)"""
+	client = make_client(skip_consent=1)
+	code, _verifier, _params = client.get_code(user_session, pkce=False)
+	response = client.redeem(code, "v" * 64)
+	assert_oauth_error(response, 400, "invalid_grant")
