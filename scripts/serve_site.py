@@ -17,7 +17,8 @@ def main() -> None:
 	site, port = sys.argv[1], int(sys.argv[2])
 	frappe.app._site = site
 	frappe.app._sites_path = os.getcwd()
-	run_simple("127.0.0.1", port, frappe.app.application, threaded=True, use_reloader=False, use_debugger=False)
+	application = frappe.app.application_with_statics()  # /assets and /files, as `bench serve` has
+	run_simple("127.0.0.1", port, application, threaded=True, use_reloader=False, use_debugger=False)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The authorization endpoint (RFC 6749 §3.1, §4.1.1; OIDC Core §3.1.2) and the consent decision."""
 
 import hmac
+import time
 from urllib.parse import quote, urlencode
 
 import frappe
@@ -9,18 +10,22 @@ from frappe.sessions import get_csrf_token
 from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors
+from oauth_idp.protocol import prompt as prompt_rules
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.tokens import token_hash
 from oauth_idp.provider import enforcement, identity, store
+from oauth_idp.provider.routing import called_method
 from oauth_idp.provider.server import get_server, log_unexpected_error, request_headers, request_params
 
 APPROVE_PATH = "/api/method/oauth_idp.api.authorize.approve"
+AUTHORIZE_METHODS = frozenset({"frappe.integrations.oauth2.authorize", "oauth_idp.api.authorize.authorize"})
 CONSENT_TEMPLATE = "templates/oauth_idp/consent.html"
 MESSAGE_TEMPLATE = "templates/oauth_idp/message.html"
 
 
 @frappe.whitelist(allow_guest=True, xss_safe=True)
 def authorize(**kwargs):
+	frappe.local.oauth_idp_answered = True
 	if frappe.request.method not in ("GET", "POST"):
 		return message_page(errors.MethodNotAllowedError("GET, POST"))
 	try:
@@ -28,7 +33,7 @@ def authorize(**kwargs):
 	except errors.OAuth2Error as error:
 		# A request we cannot parse cannot be trusted with a redirect either.
 		return message_page(error)
-	if frappe.session.user == "Guest":
+	if frappe.session.user == "Guest" and "none" not in (params.get("prompt") or "").split():
 		return redirect(login_url(params))
 	return decide(params)
 
@@ -36,6 +41,7 @@ def authorize(**kwargs):
 @frappe.whitelist(allow_guest=True, xss_safe=True)
 def approve(**kwargs):
 	"""The consent form's POST. Frappe's session CSRF token guards it."""
+	frappe.local.oauth_idp_answered = True
 	if frappe.request.method != "POST":
 		return message_page(errors.MethodNotAllowedError("POST"))
 	try:
@@ -74,26 +80,41 @@ def _decide(params: dict, decision: str | None) -> Response:
 	except errors.OAuth2Error as error:
 		return redirect(error.in_uri(error.redirect_uri))
 
-	client = info["request"].client
+	request = info["request"]
+
+	def refuse(error_type, description=None) -> Response:
+		return redirect(error_type(description=description, request=request).in_uri(info["redirect_uri"]))
+
+	try:
+		prompt = prompt_rules.parse_prompt(params.get("prompt"))
+		max_age = prompt_rules.parse_max_age(params.get("max_age"))
+	except errors.OAuth2Error as error:
+		return refuse(type(error), error.description)
+	if frappe.session.user == "Guest":  # only prompt=none comes here logged out
+		return refuse(errors.LoginRequired)
+	login_time = identity.login_time()
+	if prompt_rules.requires_fresh_login(
+		prompt, max_age, identity.epoch(login_time), time.time(), params.get(prompt_rules.LOGIN_AFTER)
+	):
+		return refuse(errors.LoginRequired) if "none" in prompt else log_in_again(params)
+
+	client = request.client
 	user = frappe.session.user
 	if not user_may_use(client, user):
-		denied = errors.AccessDeniedError(
-			description="This user is not allowed to use this app.", request=info["request"]
-		)
-		return redirect(denied.in_uri(info["redirect_uri"]))
-
+		return refuse(errors.AccessDeniedError, "This user is not allowed to use this app.")
 	if decision is not None:
 		if decision != "allow":
-			denied = errors.AccessDeniedError(description="The user denied access.", request=info["request"])
-			return redirect(denied.in_uri(info["redirect_uri"]))
+			return refuse(errors.AccessDeniedError, "The user denied access.")
 		store.remember_consent(user, client.name, scopes)
-	elif needs_consent(client, user, scopes, info.get("prompt") or ()):
+	elif needs_consent(client, user, scopes, prompt):
+		if "none" in prompt:
+			return refuse(errors.ConsentRequired)
 		return consent_page(client, scopes, params)
 
 	credentials = {key: value for key, value in info.items() if key != "request"}
 	credentials.update(
 		user=user,
-		auth_time=identity.login_time(),
+		auth_time=login_time,
 		session_hash=token_hash(frappe.session.sid),
 		redirect_uri_in_request="redirect_uri" in params,
 	)
@@ -102,6 +123,13 @@ def _decide(params: dict, decision: str | None) -> Response:
 		uri, "GET", None, request_headers(), scopes=scopes, credentials=credentials
 	)
 	return redirect(headers["Location"])
+
+
+def log_in_again(params: dict) -> Response:
+	"""prompt=login or an expired max_age: end the session, and come back after a new login."""
+	frappe.local.login_manager.logout()
+	frappe.local.flags.commit = True
+	return redirect(login_url({**params, prompt_rules.LOGIN_AFTER: str(int(time.time()))}))
 
 
 def user_may_use(client, user: str) -> bool:
@@ -173,3 +201,20 @@ def html_response(html: str, status: int) -> Response:
 		"Content-Security-Policy": "frame-ancestors 'none'",
 	}
 	return Response(html, status=status, headers=headers, content_type="text/html; charset=utf-8")
+
+
+def resend_post_as_get(response=None, request=None) -> None:
+	"""after_request: an authorization request POSTed from a browser session that holds a CSRF token
+	fails Frappe's CSRF check before this endpoint runs. The request carries no decision, so it is
+	sent back as the equivalent GET (303), which the endpoint then answers (OIDC Core §3.1.2.1)."""
+	if response is None or getattr(frappe.local, "oauth_idp_answered", False):
+		return
+	if frappe.request.method != "POST" or called_method() not in AUTHORIZE_METHODS:
+		return
+	try:
+		params = request_params()
+	except errors.OAuth2Error:
+		return
+	response.status_code = 303
+	response.set_data(b"")
+	response.headers["Location"] = frappe.request.path + "?" + urlencode(params)

@@ -18,6 +18,9 @@ InvalidGrantError = oauth_errors.InvalidGrantError
 InvalidScopeError = oauth_errors.InvalidScopeError
 AccessDeniedError = oauth_errors.AccessDeniedError
 UnsupportedGrantTypeError = oauth_errors.UnsupportedGrantTypeError
+UnsupportedResponseTypeError = oauth_errors.UnsupportedResponseTypeError
+LoginRequired = oauth_errors.LoginRequired
+ConsentRequired = oauth_errors.ConsentRequired
 
 # RFC 6749 §5.1 and RFC 7009/7662: responses that carry or describe credentials must not be cached.
 NO_STORE_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}

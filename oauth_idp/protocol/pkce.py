@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 
-from .errors import InvalidRequestError
+from .errors import InvalidGrantError, InvalidRequestError
 
 S256 = "S256"
 PLAIN = "plain"
@@ -35,6 +35,12 @@ def check_challenge(challenge: str | None, method: str | None, *, required: bool
 		raise InvalidRequestError(description="The plain PKCE method is not allowed; use S256.")
 	if not _UNRESERVED_43_128.fullmatch(challenge):
 		raise InvalidRequestError(description="code_challenge must be 43 to 128 unreserved characters.")
+
+
+def check_no_verifier_without_challenge(challenge: str | None, verifier: str | None) -> None:
+	"""A verifier for a code issued without a challenge is an attempted downgrade (RFC 9700 §4.8.2)."""
+	if verifier is not None and not challenge:
+		raise InvalidGrantError(description="This code was issued without a code_challenge.")
 
 
 def verify(verifier: str, challenge: str, method: str) -> bool:

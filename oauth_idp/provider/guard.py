@@ -46,8 +46,7 @@ def read_authorization_header() -> None:
 	frappe.set_user(access.user)
 	frappe.local.form_dict = form_dict
 	frappe.local.oauth_access = access
-	# A token request is not a browser session: no Guest session to keep alive, no session cookies.
-	frappe.local.session_obj = None
+	# A token request is not a browser session: no session cookies.
 	forget_cookies()
 	enforcement.check_request()
 

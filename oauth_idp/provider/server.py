@@ -40,6 +40,17 @@ def _check_pkce_request(request) -> dict:
 	return {}
 
 
+def _check_pkce_token_request(request) -> None:
+	"""post_token hook of the code grant: oauthlib checks the verifier against the challenge; this
+	refuses a verifier sent for a code that has no challenge."""
+	pkce.check_no_verifier_without_challenge(request.idp_code.code_challenge, request.code_verifier)
+
+
+def _new_code(grant, token_handler, request) -> dict:
+	"""Authorization codes carry as much randomness as tokens (protocol.tokens)."""
+	return {**grant, "code": new_token()}
+
+
 def _drop_refresh_token_unless_allowed(token, token_handler, request):
 	if not request.client.allow_refresh_token:
 		token.pop("refresh_token", None)
@@ -57,7 +68,10 @@ class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, Introspec
 			refresh_token_generator=lambda request: new_token(),
 			expires_in=lambda request: int(request.client.access_token_lifetime),
 		)
-		code_grant = AuthorizationCodeGrant(validator, pre_auth=[_check_pkce_request])
+		code_grant = AuthorizationCodeGrant(
+			validator, pre_auth=[_check_pkce_request], post_token=[_check_pkce_token_request]
+		)
+		code_grant.register_code_modifier(_new_code)
 		code_grant.proxy_target._code_challenge_methods = {
 			method: (lambda verifier, challenge, method=method: pkce.verify(verifier, challenge, method))
 			for method in (pkce.S256, pkce.PLAIN)

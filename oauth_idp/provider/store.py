@@ -93,6 +93,10 @@ def revoke_flagged_grant() -> None:
 		frappe.db.commit()
 
 
+def user_is_enabled(user: str) -> bool:
+	return bool(frappe.db.get_value("User", user, "enabled"))
+
+
 def grant_is_active(grant: str) -> bool:
 	return frappe.db.get_value(GRANT, grant, "status") == "Active"
 

@@ -8,10 +8,10 @@ import frappe
 from frappe.utils import get_datetime, now_datetime
 from oauthlib.openid import RequestValidator
 
-from oauth_idp.protocol import client_auth, redirects
+from oauth_idp.protocol import capabilities, client_auth, redirects
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.client_auth import PUBLIC
-from oauth_idp.protocol.errors import InvalidClientError, InvalidGrantError
+from oauth_idp.protocol.errors import InvalidClientError, InvalidGrantError, UnsupportedResponseTypeError
 from oauth_idp.provider import enforcement, identity, store
 
 
@@ -72,7 +72,9 @@ class IdPRequestValidator(RequestValidator):
 		return registered[0] if len(registered) == 1 else None
 
 	def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
-		return response_type == "code"
+		if response_type not in capabilities.RESPONSE_TYPES:
+			raise UnsupportedResponseTypeError(request=request)
+		return True
 
 	def is_pkce_required(self, client_id, request):
 		client = getattr(request, "client", None) or store.get_client(client_id)
@@ -134,6 +136,8 @@ class IdPRequestValidator(RequestValidator):
 			return False
 		if get_datetime(row.expires_at) <= now_datetime() or not store.grant_is_active(row.grant):
 			return False
+		if not store.user_is_enabled(row.user):
+			return False
 		store.mark_code_used(row.name)
 		request.idp_code = row
 		request.idp_grant = row.grant
@@ -149,9 +153,12 @@ class IdPRequestValidator(RequestValidator):
 
 	def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
 		stored = request.idp_code
-		if stored.redirect_uri_in_request and getattr(request, "using_default_redirect_uri", False):
-			return False  # §4.1.3: required at the token endpoint if it was in the authorization request
-		return redirect_uri == stored.redirect_uri
+		# §4.1.3: required, and identical, if the authorization request carried it; §5.2 names the
+		# failure invalid_grant.
+		omitted = stored.redirect_uri_in_request and getattr(request, "using_default_redirect_uri", False)
+		if omitted or redirect_uri != stored.redirect_uri:
+			raise InvalidGrantError(description="redirect_uri differs from the authorization request's.")
+		return True
 
 	def get_authorization_code_scopes(self, client_id, code, redirect_uri, request):
 		row = store.peek_code(code)
@@ -173,7 +180,7 @@ class IdPRequestValidator(RequestValidator):
 			return False
 		if row.status != "Active" or get_datetime(row.refresh_expires_at) <= now_datetime():
 			return False
-		if not store.grant_is_active(row.grant):
+		if not store.grant_is_active(row.grant) or not store.user_is_enabled(row.user):
 			return False
 		store.mark_rotated(row.name)
 		request.idp_refreshed = row
@@ -237,7 +244,7 @@ class IdPRequestValidator(RequestValidator):
 		if request.client.client_type == PUBLIC:
 			return None
 		row = store.find_token_any(token, request.client.name)
-		if row is None or row.status != "Active":
+		if row is None or row.status != "Active" or not store.user_is_enabled(row.user):
 			return None
 		expiry = row.expires_at if row.kind == "access_token" else row.refresh_expires_at
 		if expiry is None or get_datetime(expiry) <= now_datetime():

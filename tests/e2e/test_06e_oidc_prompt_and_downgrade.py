@@ -1,9 +1,11 @@
 """OpenID Connect authorization request parameters that change who must be asked (OIDC Core
 §3.1.2.1: prompt, max_age) and the PKCE downgrade defence (RFC 9700 §4.8.2)."""
 
+import time
+
 import pytest
 import requests
-from oauth_e2e import AUTHORIZE, TIMEOUT, assert_oauth_error, query_of
+from oauth_e2e import AUTHORIZE, BASE, TIMEOUT, TODO, assert_oauth_error, login, query_of
 
 
 def _redirect_answer(response, client, state) -> dict:
@@ -43,24 +45,27 @@ def test_prompt_none_with_consent_returns_a_code_oidc_core_3_1_2_1(make_client, 
 
 
 @pytest.mark.parametrize("extra", [{"prompt": "login"}, {"max_age": "0"}], ids=["prompt=login", "max_age=0"])
-def test_reauthentication_request_is_not_answered_with_a_code_at_once_oidc_core_3_1_2_1(
-	make_client, user_session, extra
+def test_reauthentication_request_sends_the_user_to_log_in_again_oidc_core_3_1_2_1(
+	make_client, test_user, extra
 ):
-	"""prompt=login: "SHOULD prompt the End-User for reauthentication. If it cannot reauthenticate
-	the End-User, it MUST return an error, typically login_required." max_age: "If the elapsed time is
-	greater than this value, the OP MUST attempt to actively re-authenticate the End-User." Either a
-	login page or an error is right; a code issued on the old session is not."""
+	"""prompt=login: "SHOULD prompt the End-User for reauthentication." max_age: "If the elapsed time
+	is greater than this value, the OP MUST attempt to actively re-authenticate the End-User." The
+	old session ends; after a new login the same request is answered with a code."""
 	client = make_client(skip_consent=1)
+	session = login(test_user.email, test_user.password)
 	params, _ = client.authorization_params(scope="openid", pkce=False, **extra)
-	response = user_session.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
+	response = session.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
 	location = response.headers.get("Location", "")
-	if location.startswith(client.redirect_uri):
-		answer = query_of(location)
-		assert "code" not in answer, f"{extra}: a code was issued without re-authentication"
-		assert answer.get("error") == "login_required", answer
-	else:
-		assert response.status_code in (200, 302), response.status_code
-		assert "/login" in location or "login_email" in response.text, (response.status_code, location)
+	assert response.status_code == 302 and location.startswith("/login?"), (response.status_code, location)
+	assert not location.startswith(client.redirect_uri), f"{extra}: a code was issued without a new login"
+	assert session.get(TODO, timeout=TIMEOUT).status_code == 403, "the old session must have ended"
+
+	time.sleep(1)  # the new login must come after the request to log in again
+	again = login(test_user.email, test_user.password)
+	back = query_of(location)["redirect-to"]
+	response = again.get(BASE + back, allow_redirects=False, timeout=TIMEOUT)
+	answer = _redirect_answer(response, client, params["state"])
+	assert answer.get("code"), answer
 
 
 def test_code_verifier_for_a_code_issued_without_challenge_is_refused_rfc9700_4_8_2(
