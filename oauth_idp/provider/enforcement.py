@@ -31,7 +31,6 @@ from oauth_idp.provider.routing import called_method
 DATA_METHODS = frozenset(
 	{
 		"frappe.client.get_list",
-		"frappe.client.get_count",
 		"frappe.client.get",
 		"frappe.client.get_value",
 		"frappe.client.get_single_value",
@@ -58,8 +57,14 @@ DATA_METHODS = frozenset(
 		"upload_file",
 	}
 )
-# Running a document's whitelisted method may change it, so it needs the `write` scope.
-DOC_METHOD_CALLS = frozenset({"run_doc_method", "frappe.handler.run_doc_method"})
+# Whitelisted methods that act on a DocType named in the request without checking permissions the
+# way the data methods do, and the scope permission each needs on that DocType: running a document's
+# method may change it; frappe.client.get_count counts without any permission check.
+DOCTYPE_METHODS = {
+	"run_doc_method": "write",
+	"frappe.handler.run_doc_method": "write",
+	"frappe.client.get_count": "read",
+}
 # The provider's own endpoints decide for themselves (userinfo needs `openid`).
 OAUTH_METHOD_PREFIXES = ("frappe.integrations.oauth2.", "oauth_idp.api.")
 
@@ -105,18 +110,19 @@ def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 	"""The scope a token lacks to call `method`, or None if it may."""
 	if method.startswith(OAUTH_METHOD_PREFIXES) or method in DATA_METHODS:
 		return None
-	if method in DOC_METHOD_CALLS:
-		doctype = _doc_method_doctype()
-		if doctype and access.allows(doctype, "write"):
+	if method in DOCTYPE_METHODS:
+		permission = DOCTYPE_METHODS[method]
+		doctype = _requested_doctype()
+		if doctype and access.allows(doctype, permission):
 			return None
-		return access_rules.doctype_scope(doctype or "DocType", "write")
+		return access_rules.doctype_scope(doctype or "DocType", permission)
 	return None if access.allows_method(method) else access_rules.method_scope(method)
 
 
-def _doc_method_doctype() -> str | None:
+def _requested_doctype() -> str | None:
 	form = frappe.form_dict
-	if form.get("dt"):
-		return form.dt
+	if form.get("dt") or form.get("doctype"):
+		return form.get("dt") or form.doctype
 	document = form.get("docs") or form.get("document")
 	if isinstance(document, str):
 		try:
