@@ -139,3 +139,11 @@ def test_rfc7636_s4_4_1_unsupported_method_is_invalid_request(method):
 	with pytest.raises(InvalidRequestError) as info:
 		pkce.check_challenge(RFC7636_CHALLENGE, method, required=True, allow_plain=True)
 	assert (info.value.error, info.value.status_code) == ("invalid_request", 400)
+
+
+def test_rfc9700_4_8_2_a_verifier_for_a_code_without_challenge_is_a_downgrade():
+	with pytest.raises(InvalidGrantError) as info:
+		pkce.check_no_verifier_without_challenge(None, "a" * 43)
+	assert info.value.error == "invalid_grant"
+	pkce.check_no_verifier_without_challenge(None, None)
+	pkce.check_no_verifier_without_challenge(RFC7636_CHALLENGE, "a" * 43)
