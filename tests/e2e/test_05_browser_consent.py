@@ -4,11 +4,12 @@ URIs that carry a query)."""
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
-from oauth_e2e import AUTHORIZE, BASE, BENCH, query_of, remember
+from oauth_e2e import AUTHORIZE, BASE, query_of, remember
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -21,7 +22,8 @@ CHROMIUM_ARGS = [
 	"--no-first-run",
 	"--disable-quic",
 ]
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "consent.png"
+# The README shows docs/consent.png; set OAUTH_IDP_SCREENSHOT to a path to write a new one there.
+SCREENSHOT = Path(os.environ.get("OAUTH_IDP_SCREENSHOT") or tempfile.gettempdir() + "/oauth_idp_consent.png")
 WAIT_MS = 20_000
 
 
@@ -41,29 +43,6 @@ def browser():
 		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 		yield browser
 		browser.close()
-
-
-def serve_assets_like_nginx(context) -> None:
-	"""In production nginx serves /assets from the bench's sites/assets; the loopback server that the
-	tests use serves only the WSGI application, so the browser gets them from the same folder here.
-	Without them the login page has no script and cannot log anyone in."""
-	root = Path(BENCH, "sites", "assets")  # apps' public folders are symlinked in: not resolved
-
-	def handle(route):
-		relative = unquote(urlsplit(route.request.url).path).removeprefix("/assets/")
-		path = root / relative
-		if ".." not in Path(relative).parts and path.is_file():
-			route.fulfill(path=str(path))
-		else:
-			route.fulfill(status=404, body="not found")
-
-	context.route(BASE + "/assets/**", handle)
-
-
-def new_context(browser):
-	context = browser.new_context()
-	serve_assets_like_nginx(context)
-	return context
 
 
 class Redirects:
@@ -107,7 +86,7 @@ def test_browser_login_consent_allow_returns_code_and_exact_state_rfc6749_4_1_2(
 		"scope": "openid email all",
 		"state": state,
 	}
-	context = new_context(browser)
+	context = browser.new_context()
 	try:
 		page = context.new_page()
 		redirects = Redirects(page, redirect_port)
@@ -155,7 +134,7 @@ def test_browser_deny_redirects_access_denied_keeping_registered_query_rfc6749_4
 		"scope": "all",
 		"state": state,
 	}
-	context = new_context(browser)
+	context = browser.new_context()
 	try:
 		page = context.new_page()
 		redirects = Redirects(page, redirect_port)
