@@ -16,6 +16,8 @@ insufficient_scope answer.
 
 import functools
 import json
+import re
+import sys
 
 import frappe
 import frappe.permissions
@@ -42,29 +44,35 @@ DATA_METHODS = frozenset(
 		"frappe.client.cancel",
 		"frappe.client.delete",
 		"frappe.client.validate_link",
-		"frappe.client.attach_file",
 		"frappe.desk.reportview.get",
 		"frappe.desk.reportview.get_list",
 		"frappe.desk.reportview.get_count",
-		"frappe.desk.reportview.export_query",
 		"frappe.desk.search.search_link",
 		"frappe.desk.search.search_widget",
 		"frappe.desk.form.load.getdoc",
 		"frappe.desk.form.save.savedocs",
 		"frappe.desk.form.save.cancel",
-		"frappe.utils.print_format.download_pdf",
-		"frappe.handler.upload_file",
-		"upload_file",
 	}
 )
-# Whitelisted methods that act on a DocType named in the request without checking permissions the
-# way the data methods do, and the scope permission each needs on that DocType: running a document's
-# method may change it; frappe.client.get_count counts without any permission check.
+# Whitelisted methods that act on a DocType named in the request, and the scope permission each needs
+# on it. Frappe checks these in other ways, or not at all: running a document's method may change
+# it; get_count counts without a permission check; export is checked only against roles; an upload
+# changes the document it is attached to.
 DOCTYPE_METHODS = {
 	"run_doc_method": "write",
 	"frappe.handler.run_doc_method": "write",
 	"frappe.client.get_count": "read",
+	"frappe.desk.reportview.export_query": "export",
+	"frappe.utils.print_format.download_pdf": "print",
+	"upload_file": "write",
+	"frappe.handler.upload_file": "write",
+	"frappe.client.attach_file": "write",
 }
+UPLOAD_METHODS = frozenset({"upload_file", "frappe.handler.upload_file", "frappe.client.attach_file"})
+# /api/resource/<doctype>/<name>?run_method=… and /api/v2/document/<doctype>/<name>/method/<method>
+_DOCUMENT_METHOD_PATH = re.compile(
+	r"^/api/(?:v1/)?resource/([^/]+)/[^/]+/?$|^/api/v2/document/([^/]+)/.+/method/[^/]+/?$"
+)
 # The provider's own endpoints decide for themselves (userinfo needs `openid`).
 OAUTH_METHOD_PREFIXES = ("frappe.integrations.oauth2.", "oauth_idp.api.")
 
@@ -110,9 +118,14 @@ def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 	"""The scope a token lacks to call `method`, or None if it may."""
 	if method.startswith(OAUTH_METHOD_PREFIXES) or method in DATA_METHODS:
 		return None
+	if method in UPLOAD_METHODS and frappe.form_dict.get("method"):
+		# upload_file hands the file to any whitelisted method named in the request.
+		return method_scope_needed(frappe.form_dict.method, access)
 	if method in DOCTYPE_METHODS:
 		permission = DOCTYPE_METHODS[method]
 		doctype = _requested_doctype()
+		if doctype is None and method in UPLOAD_METHODS:
+			doctype, permission = "File", "create"  # a file attached to no document
 		if doctype and access.allows(doctype, permission):
 			return None
 		return access_rules.doctype_scope(doctype or "DocType", permission)
@@ -121,8 +134,8 @@ def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 
 def _requested_doctype() -> str | None:
 	form = frappe.form_dict
-	if form.get("dt") or form.get("doctype"):
-		return form.get("dt") or form.doctype
+	if form.get("dt") or form.get("doctype") or form.get("reference_doctype"):
+		return form.get("dt") or form.get("doctype") or form.reference_doctype
 	document = form.get("docs") or form.get("document")
 	if isinstance(document, str):
 		try:
@@ -132,14 +145,21 @@ def _requested_doctype() -> str | None:
 	return document.get("doctype") if isinstance(document, dict) else None
 
 
-def private_file_scope_needed(access: access_rules.Access) -> str | None:
-	"""Private files belong to the document they are attached to (or to File, if to none)."""
+def path_scope_needed(access: access_rules.Access) -> str | None:
+	"""The scope a token lacks for a request that names no whitelisted method, or None."""
 	path = frappe.request.path
-	if not path.startswith("/private/files/"):
+	if path.startswith("/private/files/"):
+		# A private file belongs to the document it is attached to (or to File, if to none).
+		doctype = frappe.db.get_value("File", {"file_url": path}, "attached_to_doctype") or "File"
+		permission = "read"
+	elif (match := _DOCUMENT_METHOD_PATH.match(path)) and (
+		match.group(2) or frappe.form_dict.get("run_method")
+	):
+		# Running a document's method may change it, whatever the HTTP method.
+		doctype, permission = match.group(1) or match.group(2), "write"
+	else:
 		return None
-	attached = frappe.db.get_value("File", {"file_url": path}, "attached_to_doctype")
-	doctype = attached or "File"
-	return None if access.allows(doctype, "read") else access_rules.doctype_scope(doctype, "read")
+	return None if access.allows(doctype, permission) else access_rules.doctype_scope(doctype, permission)
 
 
 def check_request() -> None:
@@ -149,7 +169,7 @@ def check_request() -> None:
 		return
 	install_permission_guard()
 	method = called_method()
-	needed = method_scope_needed(method, access) if method else private_file_scope_needed(access)
+	needed = method_scope_needed(method, access) if method else path_scope_needed(access)
 	if needed:
 		reject_request(errors.InsufficientScopeError(needed))
 
@@ -174,6 +194,8 @@ def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_docty
 	if not isinstance(doctype, str):  # frappe.permissions.has_permission accepts a document first
 		doc, doctype = doctype, doctype.doctype
 	target = resource_doctype(doctype, doc if not isinstance(doc, str | int) else None, parent_doctype)
+	if target == "File" and doc is None and called_method() in UPLOAD_METHODS and _requested_doctype():
+		target = _requested_doctype()  # an upload creates a File attached to the requested document
 	if doctype == "File" and target != "File" and ptype in ("write", "create", "delete"):
 		ptype = "write"  # attaching to or detaching from a document changes it
 	if access.allows(target, ptype):
@@ -194,7 +216,11 @@ def install_permission_guard() -> None:
 			return False
 		return original(doctype, ptype, doc, user, *args, **kwargs)
 
-	frappe.permissions.has_permission = has_permission
+	# Modules that imported the function by name (frappe.desk.search, frappe.share, …) hold the
+	# original too; modules imported later get the wrapper from frappe.permissions.
+	for module in list(sys.modules.values()):
+		if getattr(module, "has_permission", None) is original:
+			module.has_permission = has_permission
 
 
 def check_delete(doc, method=None) -> None:

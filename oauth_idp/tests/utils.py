@@ -94,3 +94,43 @@ def redeem(client, code: str, **extra) -> tuple[int, dict]:
 def pkce_pair() -> tuple[str, str]:
 	verifier = new_token()
 	return verifier, pkce.s256(verifier)
+
+
+# Real HTTP requests, in-process -------------------------------------------------------------------------
+
+
+def http_request(method: str, path: str, token: str | None = None, headers: dict | None = None, **kwargs):
+	"""Send one request through frappe.app.application, as a web server would, and return the
+	werkzeug TestResponse (buffered, so Frappe's end-of-request work happens before it returns).
+
+	The request runs in a thread of its own, as Frappe's own API tests do: a new thread has its own
+	frappe.local and opens its own database connection, so it sees only what the caller committed and
+	its frappe.destroy() cannot touch the caller's frappe.local. kwargs go to
+	werkzeug.test.Client.open (query_string, data, json, ...).
+	"""
+	import threading
+
+	from frappe.app import application
+	from werkzeug.test import Client
+
+	site, user, db = frappe.local.site, frappe.session.user, frappe.local.db
+	sent = {"X-Frappe-Site-Name": site, **(headers or {})}
+	if token:
+		sent["Authorization"] = f"Bearer {token}"
+	outcome = {}
+
+	def run():
+		try:
+			client = Client(application, use_cookies=False)
+			outcome["response"] = client.open(path, method=method, headers=sent, buffered=True, **kwargs)
+		except BaseException as error:
+			outcome["error"] = error
+
+	thread = threading.Thread(target=run, name=f"http {method} {path}")
+	thread.start()
+	thread.join()
+	if "error" in outcome:
+		raise outcome["error"]
+	if (getattr(frappe.local, "site", None), frappe.session.user, frappe.local.db) != (site, user, db):
+		raise AssertionError(f"{method} {path} changed the calling thread's frappe.local")
+	return outcome["response"]
