@@ -69,9 +69,10 @@ DOCTYPE_METHODS = {
 	"frappe.client.attach_file": "write",
 }
 UPLOAD_METHODS = frozenset({"upload_file", "frappe.handler.upload_file", "frappe.client.attach_file"})
+RUN_DOC_METHODS = frozenset({"run_doc_method", "frappe.handler.run_doc_method"})
 # /api/resource/<doctype>/<name>?run_method=… and /api/v2/document/<doctype>/<name>/method/<method>
 _DOCUMENT_METHOD_PATH = re.compile(
-	r"^/api/(?:v1/)?resource/([^/]+)/[^/]+/?$|^/api/v2/document/([^/]+)/.+/method/[^/]+/?$"
+	r"^/api/(?:v1/)?resource/([^/]+)/.+$|^/api/v2/document/([^/]+)/.+/method/[^/]+/?$"
 )
 # The provider's own endpoints decide for themselves (userinfo needs `openid`).
 OAUTH_METHOD_PREFIXES = ("frappe.integrations.oauth2.", "oauth_idp.api.")
@@ -123,7 +124,7 @@ def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 		return method_scope_needed(frappe.form_dict.method, access)
 	if method in DOCTYPE_METHODS:
 		permission = DOCTYPE_METHODS[method]
-		doctype = _requested_doctype()
+		doctype = _requested_doctype(method)
 		if doctype is None and method in UPLOAD_METHODS:
 			doctype, permission = "File", "create"  # a file attached to no document
 		if doctype and access.allows(doctype, permission):
@@ -132,10 +133,13 @@ def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 	return None if access.allows_method(method) else access_rules.method_scope(method)
 
 
-def _requested_doctype() -> str | None:
+def _requested_doctype(method: str) -> str | None:
+	"""The DocType a DOCTYPE_METHODS call acts on, read from the parameter that method itself uses."""
 	form = frappe.form_dict
-	if form.get("dt") or form.get("doctype") or form.get("reference_doctype"):
-		return form.get("dt") or form.get("doctype") or form.reference_doctype
+	if method not in RUN_DOC_METHODS:
+		return form.get("doctype")
+	if form.get("dt"):
+		return form.dt  # run_doc_method prefers dt/dn over docs
 	document = form.get("docs") or form.get("document")
 	if isinstance(document, str):
 		try:
@@ -194,8 +198,8 @@ def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_docty
 	if not isinstance(doctype, str):  # frappe.permissions.has_permission accepts a document first
 		doc, doctype = doctype, doctype.doctype
 	target = resource_doctype(doctype, doc if not isinstance(doc, str | int) else None, parent_doctype)
-	if target == "File" and doc is None and called_method() in UPLOAD_METHODS and _requested_doctype():
-		target = _requested_doctype()  # an upload creates a File attached to the requested document
+	if target == "File" and doc is None and (method := called_method()) in UPLOAD_METHODS:
+		target = _requested_doctype(method) or target  # an upload's File is attached to this document
 	if doctype == "File" and target != "File" and ptype in ("write", "create", "delete"):
 		ptype = "write"  # attaching to or detaching from a document changes it
 	if access.allows(target, ptype):
