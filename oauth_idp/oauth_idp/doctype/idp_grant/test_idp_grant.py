@@ -8,15 +8,21 @@ from oauth_idp.provider import store
 from oauth_idp.tests.utils import authorization_code, make_client, make_user, redeem
 
 USER = "oauth-idp-grant-test@example.com"
+ADMIN = "oauth-idp-grant-admin@example.com"
 
 
 class TestIdPGrant(FrappeTestCase):
-	def test_revoking_a_grant_in_desk_stops_its_tokens(self):
+	def test_a_system_manager_revoking_a_grant_in_desk_stops_its_tokens(self):
 		make_user(USER)
+		make_user(ADMIN, roles=("System Manager",))
 		client = make_client(app_name="Grant Test")
 		frappe.db.commit()
 		_status, body = redeem(client, authorization_code(client, USER))
 		access, _ = store.find_access_token(body["access_token"])
-		frappe.get_doc(store.GRANT, access.grant).revoke()
+		frappe.set_user(ADMIN)
+		try:
+			frappe.get_doc(store.GRANT, access.grant).revoke()
+		finally:
+			frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value(store.GRANT, access.grant, "status"), "Revoked")
 		self.assertIsNone(store.find_access_token(body["access_token"])[0])
