@@ -41,8 +41,8 @@ after_request = [
 	"oauth_idp.provider.enforcement.explain_denial",
 	# The OAuth endpoints answer with OAuth errors even when Frappe fails before they run.
 	"oauth_idp.provider.responses.replace_framework_errors",
-	# A browser's POSTed authorization request that Frappe's CSRF check stopped is resent as a GET.
-	"oauth_idp.api.authorize.resend_post_as_get",
+	# Authorization requests and consent forms that Frappe's CSRF check stopped.
+	"oauth_idp.api.authorize.answer_stopped_requests",
 ]
 
 # Sessions --------------------------------------------------------------------------------------------

@@ -17,9 +17,14 @@ from oauth_idp.provider import enforcement, identity, store
 from oauth_idp.provider.routing import called_method
 from oauth_idp.provider.server import get_server, log_unexpected_error, request_headers, request_params
 
+AUTHORIZE_PATH = "/api/method/oauth_idp.api.authorize.authorize"
 APPROVE_PATH = "/api/method/oauth_idp.api.authorize.approve"
 AUTHORIZE_METHODS = frozenset({"frappe.integrations.oauth2.authorize", "oauth_idp.api.authorize.authorize"})
+APPROVE_METHODS = frozenset({"frappe.integrations.oauth2.approve", "oauth_idp.api.authorize.approve"})
 CONSENT_TEMPLATE = "templates/oauth_idp/consent.html"
+EXPIRED_FORM = errors.AccessDeniedError(
+	description="This form has expired. Go back to the app and try again."
+)
 MESSAGE_TEMPLATE = "templates/oauth_idp/message.html"
 
 
@@ -48,15 +53,12 @@ def approve(**kwargs):
 		params = request_params()
 	except errors.OAuth2Error as error:
 		return message_page(error)
-	if frappe.session.user == "Guest":
-		return redirect(login_url({k: v for k, v in params.items() if k not in ("csrf_token", "decision")}))
+	if frappe.session.user == "Guest":  # the session ended: log in, and see the consent page again
+		request = {k: v for k, v in params.items() if k not in ("csrf_token", "decision")}
+		return redirect(login_url(request, path=AUTHORIZE_PATH))
 	sent_token = params.pop("csrf_token", "")
 	if not hmac.compare_digest(sent_token, frappe.session.data.get("csrf_token") or "\0"):
-		return message_page(
-			errors.AccessDeniedError(
-				description=_("This form has expired. Go back to the app and try again.")
-			)
-		)
+		return message_page(EXPIRED_FORM)
 	decision = params.pop("decision", None)
 	return decide(params, decision=decision)
 
@@ -152,9 +154,9 @@ def endpoint_uri(params: dict) -> str:
 	return frappe.request.host_url.rstrip("/") + frappe.request.path + "?" + urlencode(params)
 
 
-def login_url(params: dict) -> str:
-	"""Frappe's login page, coming back to this same request with every parameter intact."""
-	back = frappe.request.path + "?" + urlencode(params)
+def login_url(params: dict, path: str | None = None) -> str:
+	"""Frappe's login page, coming back to this request (or `path`) with every parameter intact."""
+	back = (path or frappe.request.path) + "?" + urlencode(params)
 	return "/login?redirect-to=" + quote(back, safe="")
 
 
@@ -203,18 +205,29 @@ def html_response(html: str, status: int) -> Response:
 	return Response(html, status=status, headers=headers, content_type="text/html; charset=utf-8")
 
 
-def resend_post_as_get(response=None, request=None) -> None:
-	"""after_request: an authorization request POSTed from a browser session that holds a CSRF token
-	fails Frappe's CSRF check before this endpoint runs. The request carries no decision, so it is
-	sent back as the equivalent GET (303), which the endpoint then answers (OIDC Core §3.1.2.1)."""
+def answer_stopped_requests(response=None, request=None) -> None:
+	"""after_request: a POST from a browser session that holds a CSRF token can fail Frappe's CSRF
+	check before these endpoints run.
+
+	- An authorization request carries no decision, so it is sent back as the same GET (303), which
+	  the endpoint then answers (OIDC Core §3.1.2.1: POST must work).
+	- A consent form that fails the check is answered with this app's page, not Frappe's error.
+	"""
 	if response is None or getattr(frappe.local, "oauth_idp_answered", False):
 		return
-	if frappe.request.method != "POST" or called_method() not in AUTHORIZE_METHODS:
+	if frappe.request.method != "POST":
 		return
-	try:
-		params = request_params()
-	except errors.OAuth2Error:
-		return
-	response.status_code = 303
-	response.set_data(b"")
-	response.headers["Location"] = frappe.request.path + "?" + urlencode(params)
+	method = called_method()
+	if method in AUTHORIZE_METHODS:
+		try:
+			params = request_params()
+		except errors.OAuth2Error:
+			return
+		response.status_code = 303
+		response.set_data(b"")
+		response.headers["Location"] = frappe.request.path + "?" + urlencode(params)
+	elif method in APPROVE_METHODS:
+		page = message_page(EXPIRED_FORM)
+		response.status_code = page.status_code
+		response.set_data(page.get_data())
+		response.headers.update(page.headers)

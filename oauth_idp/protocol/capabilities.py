@@ -24,7 +24,6 @@ CLAIMS = (
 	"family_name",
 	"picture",
 	"email",
-	"email_verified",
 	"roles",
 )
 

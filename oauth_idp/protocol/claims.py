@@ -34,10 +34,9 @@ def userinfo_claims(profile: UserProfile, scopes: Iterable[str]) -> dict:
 			family_name=profile.family_name,
 			picture=profile.picture,
 		)
-	if profile.email and ("openid" in scopes or "email" in scopes):
+	if "openid" in scopes or "email" in scopes:
+		# No email_verified: Frappe does not verify the addresses that admins enter for users.
 		claims["email"] = profile.email
-		# Frappe verifies a user's email address before the account can be used to log in.
-		claims["email_verified"] = True
 	if "roles" in scopes:
 		claims["roles"] = list(profile.roles)
 	# OIDC Core §5.3.2: a claim without a value is left out rather than sent empty.

@@ -3,7 +3,9 @@
 from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
-from .capabilities import MAX_PARAM_LENGTH
+from oauthlib.openid.connect.core.exceptions import RequestNotSupported, RequestURINotSupported
+
+from .capabilities import MAX_PARAM_LENGTH, RESPONSE_MODES
 from .errors import InvalidRequestError
 
 
@@ -36,3 +38,14 @@ def single_valued(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 			raise InvalidRequestError(description=f"The parameter '{name}' holds a NUL character.")
 		params[name] = value
 	return {name: value for name, value in params.items() if value != ""}
+
+
+def check_authorization_features(request_object, request_uri, response_mode) -> None:
+	"""Refuse authorization request features this provider does not have (OIDC Core §6, §3.1.2.1;
+	OAuth 2.0 Multiple Response Types §2.1), rather than quietly ignore them."""
+	if request_object is not None:
+		raise RequestNotSupported(description="Request objects are not supported.")
+	if request_uri is not None:
+		raise RequestURINotSupported(description="request_uri is not supported.")
+	if response_mode is not None and response_mode not in RESPONSE_MODES:
+		raise InvalidRequestError(description=f"response_mode must be one of: {', '.join(RESPONSE_MODES)}.")

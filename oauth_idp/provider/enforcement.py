@@ -47,8 +47,6 @@ DATA_METHODS = frozenset(
 		"frappe.desk.reportview.get",
 		"frappe.desk.reportview.get_list",
 		"frappe.desk.reportview.get_count",
-		"frappe.desk.search.search_link",
-		"frappe.desk.search.search_widget",
 		"frappe.desk.form.load.getdoc",
 		"frappe.desk.form.save.savedocs",
 		"frappe.desk.form.save.cancel",
@@ -57,8 +55,11 @@ DATA_METHODS = frozenset(
 # Whitelisted methods that act on a DocType named in the request, and the scope permission each needs
 # on it. Frappe checks these in other ways, or not at all: running a document's method may change
 # it; get_count counts without a permission check; export is checked only against roles; an upload
-# changes the document it is attached to.
+# changes the document it is attached to; link search runs DocTypes' own search queries, which may
+# not check permissions (User's does not).
 DOCTYPE_METHODS = {
+	"frappe.desk.search.search_link": "read",
+	"frappe.desk.search.search_widget": "read",
 	"run_doc_method": "write",
 	"frappe.handler.run_doc_method": "write",
 	"frappe.client.get_count": "read",
@@ -74,6 +75,8 @@ RUN_DOC_METHODS = frozenset({"run_doc_method", "frappe.handler.run_doc_method"})
 _DOCUMENT_METHOD_PATH = re.compile(
 	r"^/api/(?:v1/)?resource/([^/]+)/.+$|^/api/v2/document/([^/]+)/.+/method/[^/]+/?$"
 )
+# /api/v2/doctype/<doctype>/meta and /count
+_DOCTYPE_PATH = re.compile(r"^/api/v2/doctype/([^/]+)/(?:meta|count)/?$")
 # The provider's own endpoints decide for themselves (userinfo needs `openid`).
 OAUTH_METHOD_PREFIXES = ("frappe.integrations.oauth2.", "oauth_idp.api.")
 
@@ -152,6 +155,10 @@ def _requested_doctype(method: str) -> str | None:
 def path_scope_needed(access: access_rules.Access) -> str | None:
 	"""The scope a token lacks for a request that names no whitelisted method, or None."""
 	path = frappe.request.path
+	if not path.startswith(("/api/", "/private/files/")):
+		# Desk and website pages render whatever the user may see (Desk's boot carries the roles,
+		# settings and permissions): only a token that acts as the full user gets them.
+		return scope_rules.ALL
 	if path.startswith("/private/files/"):
 		# A private file belongs to the document it is attached to (or to File, if to none).
 		doctype = frappe.db.get_value("File", {"file_url": path}, "attached_to_doctype") or "File"
@@ -161,6 +168,8 @@ def path_scope_needed(access: access_rules.Access) -> str | None:
 	):
 		# Running a document's method may change it, whatever the HTTP method.
 		doctype, permission = match.group(1) or match.group(2), "write"
+	elif match := _DOCTYPE_PATH.match(path):
+		doctype, permission = match.group(1), "read"
 	else:
 		return None
 	return None if access.allows(doctype, permission) else access_rules.doctype_scope(doctype, permission)

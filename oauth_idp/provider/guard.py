@@ -29,17 +29,19 @@ def read_authorization_header() -> None:
 	if called_method() in CLIENT_AUTHENTICATED_METHODS:
 		frappe.local.oauth_idp_client_authorization = environ.pop("HTTP_AUTHORIZATION")
 		return
-	scheme, _, credentials = header.strip().partition(" ")
+	scheme = re.split(r"\s", header.strip(), maxsplit=1)[0]
 	if scheme.lower() != "bearer":
 		return
 	# Frappe's own bearer check would look this token up again in its tables; it is ours.
 	environ.pop("HTTP_AUTHORIZATION")
-	credentials = credentials.strip(" ")
-	if not _B64TOKEN.fullmatch(credentials):
+	credentials = header.strip()[len(scheme) :]
+	token = credentials.strip(" ")
+	# RFC 6750 §2.1: "Bearer" 1*SP b64token. A tab, a second token or an empty one is malformed.
+	if not credentials.startswith(" ") or not _B64TOKEN.fullmatch(token):
 		reject_request(
 			errors.InvalidRequestError(description="The Authorization header is not 'Bearer <token>'.")
 		)
-	access, problem = store.find_access_token(credentials)
+	access, problem = store.find_access_token(token)
 	if access is None:
 		reject_request(errors.InvalidTokenError(description=problem))
 	form_dict = frappe.local.form_dict

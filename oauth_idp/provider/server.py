@@ -15,7 +15,7 @@ from oauthlib.openid.connect.core.grant_types import AuthorizationCodeGrant, Ref
 from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors, pkce
-from oauth_idp.protocol.params import parse_urlencoded, single_valued
+from oauth_idp.protocol.params import check_authorization_features, parse_urlencoded, single_valued
 from oauth_idp.protocol.tokens import new_token
 from oauth_idp.provider import store
 from oauth_idp.provider.responses import json_response
@@ -24,10 +24,14 @@ from oauth_idp.provider.validator import IdPRequestValidator
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
-def _check_pkce_request(request) -> dict:
-	"""pre_auth hook of the code grant: RFC 7636 policy for this client (see protocol.pkce)."""
+def _check_authorization_request(request) -> dict:
+	"""pre_auth hook of the code grant: features this provider lacks, and RFC 7636 policy for this
+	client (see protocol.params and protocol.pkce)."""
 	client = request.client
 	try:
+		check_authorization_features(
+			getattr(request, "request", None), getattr(request, "request_uri", None), request.response_mode
+		)
 		pkce.check_challenge(
 			request.code_challenge,
 			request.code_challenge_method,
@@ -35,8 +39,11 @@ def _check_pkce_request(request) -> dict:
 			allow_plain=bool(client.allow_plain_pkce),
 		)
 	except errors.OAuth2Error as error:
-		# Re-raised with the request, so that the error redirect carries `state`.
-		raise type(error)(description=error.description, request=request) from None
+		# Re-raised with the request, so that the error redirect carries `state`; in the query,
+		# the only response mode there is.
+		refused = type(error)(description=error.description, request=request)
+		refused.response_mode = "query"
+		raise refused from None
 	return {}
 
 
@@ -69,7 +76,7 @@ class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, Introspec
 			expires_in=lambda request: int(request.client.access_token_lifetime),
 		)
 		code_grant = AuthorizationCodeGrant(
-			validator, pre_auth=[_check_pkce_request], post_token=[_check_pkce_token_request]
+			validator, pre_auth=[_check_authorization_request], post_token=[_check_pkce_token_request]
 		)
 		code_grant.register_code_modifier(_new_code)
 		code_grant.proxy_target._code_challenge_methods = {

@@ -20,12 +20,11 @@ def test_oidc_core_s5_3_2_sub_is_always_released():
 	assert userinfo_claims(FULL, []) == {"sub": "user-1"}
 
 
-def test_oidc_core_s5_4_openid_alone_gives_sub_name_email_and_email_verified():
+def test_oidc_core_s5_4_openid_alone_gives_sub_name_and_email():
 	assert userinfo_claims(FULL, ["openid"]) == {
 		"sub": "user-1",
 		"name": "Ada Lovelace",
 		"email": "ada@example.com",
-		"email_verified": True,
 	}
 
 
@@ -38,7 +37,6 @@ def test_oidc_core_s5_4_profile_adds_given_family_name_and_picture():
 		"family_name": "Lovelace",
 		"picture": "https://example.com/ada.png",
 		"email": "ada@example.com",
-		"email_verified": True,
 	}
 
 
@@ -48,15 +46,14 @@ def test_oidc_core_s5_4_profile_without_openid_carries_no_email():
 	assert claims["given_name"] == "Ada"
 
 
-def test_oidc_core_s5_4_email_scope_gives_email_and_email_verified_only():
+def test_oidc_core_s5_4_email_scope_gives_email_only():
 	assert userinfo_claims(FULL, ["email"]) == {
 		"sub": "user-1",
 		"email": "ada@example.com",
-		"email_verified": True,
 	}
 
 
-def test_oidc_core_s5_1_email_verified_only_with_an_email():
+def test_oidc_core_s5_1_no_email_claims_without_an_email():
 	claims = userinfo_claims(UserProfile(sub="u", full_name="U"), ["openid", "email"])
 	assert "email" not in claims and "email_verified" not in claims
 

@@ -5,7 +5,7 @@ import pytest
 
 from oauth_idp.protocol import params
 from oauth_idp.protocol.capabilities import MAX_PARAM_LENGTH
-from oauth_idp.protocol.errors import InvalidRequestError
+from oauth_idp.protocol.errors import InvalidRequestError, OAuth2Error
 
 
 def parse(raw):
@@ -106,3 +106,25 @@ def test_rfc6749_s3_1_single_valued_accepts_plain_pairs():
 def test_rfc6749_s3_1_empty_input_gives_no_parameters():
 	assert parse("") == {}
 	assert parse(b"") == {}
+
+
+@pytest.mark.parametrize(
+	("request_object", "request_uri", "response_mode", "error"),
+	[
+		("eyJhbGciOiJub25lIn0.e30.", None, None, "request_not_supported"),
+		(None, "https://rp.example/r.jwt", None, "request_uri_not_supported"),
+		(None, None, "form_post", "invalid_request"),
+		(None, None, "fragment", "invalid_request"),
+	],
+)
+def test_oidc_core_6_unsupported_request_features_are_refused(
+	request_object, request_uri, response_mode, error
+):
+	with pytest.raises(OAuth2Error) as info:
+		params.check_authorization_features(request_object, request_uri, response_mode)
+	assert info.value.error == error
+
+
+def test_oidc_core_3_1_2_1_the_query_response_mode_is_supported():
+	params.check_authorization_features(None, None, "query")
+	params.check_authorization_features(None, None, None)
