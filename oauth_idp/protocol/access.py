@@ -86,6 +86,18 @@ class Access:
 		return lines + [f"Call {method}" for method in sorted(self.methods)]
 
 
+def acts_as_full_user(
+	granted: Iterable[str], client_other_scopes: Iterable[str], full_user_access: bool
+) -> bool:
+	"""A legacy client's tokens, and tokens granted `all` by a client that allows it, act as the user."""
+	return full_user_access or (
+		scope_rules.ALL in set(granted) and scope_rules.ALL in set(client_other_scopes)
+	)
+
+
+FULL_ACCESS = Access(full=True)
+
+
 @dataclass(frozen=True)
 class ClientScopes:
 	"""A client's scope configuration: the scope table, granted methods, named scopes and the other
@@ -140,8 +152,8 @@ class ClientScopes:
 		effect on existing tokens at once.
 		"""
 		granted = set(granted)
-		if self.full_user_access or (scope_rules.ALL in granted and scope_rules.ALL in self.other):
-			return Access(full=True)
+		if acts_as_full_user(granted, self.other, self.full_user_access):
+			return FULL_ACCESS
 		for name in granted & set(self.named):
 			granted.update(self.named[name])
 		names = self._doctype_names()

@@ -97,6 +97,16 @@ def client_scopes(client) -> access_rules.ClientScopes:
 	)
 
 
+CLIENT_SCOPES_CACHE = "oauth_idp:client_scopes"
+
+
+def cached_client_scopes(client_id: str) -> access_rules.ClientScopes:
+	"""A client's scope configuration from Redis; IdP Client.on_update clears it."""
+	return frappe.cache.hget(
+		CLIENT_SCOPES_CACHE, client_id, lambda: client_scopes(frappe.get_doc("IdP Client", client_id))
+	)
+
+
 def current_access() -> access_rules.Access | None:
 	"""What the current request's token may touch, or None when no token authenticated it."""
 	token = getattr(frappe.local, "oauth_access", None)
@@ -104,8 +114,13 @@ def current_access() -> access_rules.Access | None:
 		return None
 	cached = getattr(frappe.local, "oauth_scope_access", None)
 	if cached is None:
-		client = frappe.get_cached_doc("IdP Client", token.client)
-		cached = frappe.local.oauth_scope_access = client_scopes(client).access(token.scopes)
+		if access_rules.acts_as_full_user(
+			token.scopes, token.client_allowed_scopes, token.client_full_user_access
+		):
+			cached = access_rules.FULL_ACCESS  # known from the token lookup itself
+		else:
+			cached = cached_client_scopes(token.client).access(token.scopes)
+		frappe.local.oauth_scope_access = cached
 	return cached
 
 

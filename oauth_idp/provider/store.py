@@ -234,6 +234,8 @@ class AccessToken:
 	client: str
 	grant: str
 	scopes: tuple[str, ...]
+	client_allowed_scopes: tuple[str, ...]
+	client_full_user_access: bool
 
 
 def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None]:
@@ -243,7 +245,7 @@ def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None
 	"""
 	rows = frappe.db.sql(
 		f"""select t.name, t.user, t.client, t.`grant`, t.scopes, t.expires_at, t.status,
-			u.enabled as user_enabled, c.enabled as client_enabled
+			u.enabled as user_enabled, c.enabled as client_enabled, c.allowed_scopes, c.full_user_access
 		from `tab{TOKEN}` t
 		join `tabUser` u on u.name = t.user
 		join `tab{CLIENT}` c on c.name = t.client
@@ -262,7 +264,16 @@ def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None
 		return None, "The user of this access token is disabled."
 	if not row.client_enabled:
 		return None, "The client of this access token is disabled."
-	return AccessToken(row.name, row.user, row.client, row.grant, tuple(scope_rules.parse(row.scopes))), None
+	access = AccessToken(
+		row.name,
+		row.user,
+		row.client,
+		row.grant,
+		tuple(scope_rules.parse(row.scopes)),
+		tuple(scope_rules.parse(row.allowed_scopes)),
+		bool(row.full_user_access),
+	)
+	return access, None
 
 
 TOKEN_FIELDS = ("name", "grant", "client", "user", "scopes", "expires_at", "refresh_expires_at", "status")

@@ -64,10 +64,12 @@ class IdPClient(Document):
 			self.client_secret = self._issue_secret()
 
 	def on_update(self):
+		frappe.cache.hdel(enforcement.CLIENT_SCOPES_CACHE, self.name)
 		if self.client_type == CONFIDENTIAL and not self.secret_issued_on and not self.flags.in_insert:
 			self.client_secret = self._issue_secret()
 
 	def on_trash(self):
+		frappe.cache.hdel(enforcement.CLIENT_SCOPES_CACHE, self.name)
 		for doctype in (store.TOKEN, store.CODE, store.CONSENT, store.GRANT):
 			frappe.db.delete(doctype, {"client": self.name})
 		delete_all_passwords_for(self.doctype, self.name)
