@@ -131,7 +131,7 @@ def log_in_again(params: dict) -> Response:
 	"""prompt=login or an expired max_age: end the session, and come back after a new login."""
 	frappe.local.login_manager.logout()
 	frappe.local.flags.commit = True
-	return redirect(login_url({**params, prompt_rules.LOGIN_AFTER: str(int(time.time()))}))
+	return redirect(login_url(params))
 
 
 def user_may_use(client, user: str) -> bool:
@@ -155,7 +155,9 @@ def endpoint_uri(params: dict) -> str:
 
 
 def login_url(params: dict, path: str | None = None) -> str:
-	"""Frappe's login page, coming back to this request (or `path`) with every parameter intact."""
+	"""Frappe's login page, coming back to this request (or `path`) with every parameter intact,
+	marked so that the login about to happen satisfies prompt=login and max_age."""
+	params = {**params, prompt_rules.LOGIN_AFTER: str(int(time.time()))}
 	back = (path or frappe.request.path) + "?" + urlencode(params)
 	return "/login?redirect-to=" + quote(back, safe="")
 

@@ -15,6 +15,7 @@ from oauthlib.openid.connect.core.grant_types import AuthorizationCodeGrant, Ref
 from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors, pkce
+from oauth_idp.protocol.client_auth import PUBLIC
 from oauth_idp.protocol.params import check_authorization_features, parse_urlencoded, single_valued
 from oauth_idp.protocol.tokens import new_token
 from oauth_idp.provider import store
@@ -35,7 +36,7 @@ def _check_authorization_request(request) -> dict:
 		pkce.check_challenge(
 			request.code_challenge,
 			request.code_challenge_method,
-			required=client.client_type == "Public",
+			required=client.client_type == PUBLIC,
 			allow_plain=bool(client.allow_plain_pkce),
 		)
 	except errors.OAuth2Error as error:

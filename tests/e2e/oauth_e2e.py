@@ -78,6 +78,19 @@ def query_of(url: str) -> dict[str, str]:
 	return {name: values[0] for name, values in parsed.items()}
 
 
+# Added by the provider when it sends the user to log in: a login after this time satisfies
+# prompt=login and max_age.
+LOGIN_AFTER = "oauth_idp_login_after"
+
+
+def request_after_login(login_location: str) -> tuple[str, dict[str, str]]:
+	"""The path and the parameters a login redirect (`/login?redirect-to=…`) comes back to."""
+	back = query_of(login_location)["redirect-to"]
+	params = query_of(back)
+	assert params.pop(LOGIN_AFTER).isdigit(), back
+	return urlsplit(back).path, params
+
+
 def login(user: str, password: str) -> requests.Session:
 	session = requests.Session()
 	response = session.post(METHOD + "login", data={"usr": user, "pwd": password}, timeout=TIMEOUT)

@@ -19,6 +19,7 @@ from oauth_e2e import (
 	pkce_pair,
 	query_of,
 	remember,
+	request_after_login,
 )
 
 
@@ -167,9 +168,9 @@ def test_post_authorization_request_logged_out_goes_to_login_with_every_paramete
 	assert response.status_code == 302, response.text[:300]
 	location = response.headers["Location"]
 	assert urlsplit(location).path == "/login", location
-	back = query_of(location)["redirect-to"]
-	assert urlsplit(back).path == urlsplit(AUTHORIZE).path
-	assert query_of(back) == params, (back, params)
+	path, back = request_after_login(location)
+	assert path == urlsplit(AUTHORIZE).path
+	assert back == params, (back, params)
 	assert unquote(location) != location  # the whole request is encoded into one parameter
 
 
@@ -178,8 +179,7 @@ def test_get_authorization_request_logged_out_goes_to_login(make_client):
 	params, _ = client.authorization_params()
 	response = requests.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
 	assert response.status_code == 302
-	back = query_of(response.headers["Location"])["redirect-to"]
-	assert query_of(back) == params
+	assert request_after_login(response.headers["Location"])[1] == params
 
 
 def test_expired_code_is_invalid_grant_rfc6749_4_1_2(make_client, user_session):

@@ -78,3 +78,18 @@ def test_code_verifier_for_a_code_issued_without_challenge_is_refused_rfc9700_4_
 	code, _verifier, _params = client.get_code(user_session, pkce=False)
 	response = client.redeem(code, "v" * 64)
 	assert_oauth_error(response, 400, "invalid_grant")
+
+
+def test_a_logged_out_user_asked_to_log_in_logs_in_once_oidc_core_3_1_2_1(make_client, test_user):
+	"""prompt=login from a logged-out browser: the login it is sent to is the fresh login."""
+	client = make_client(skip_consent=1)
+	params, _ = client.authorization_params(scope="openid", pkce=False, prompt="login")
+	response = requests.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
+	assert response.status_code == 302 and response.headers["Location"].startswith("/login?")
+	time.sleep(1)
+	session = login(test_user.email, test_user.password)
+	back = query_of(response.headers["Location"])["redirect-to"]
+	answer = _redirect_answer(
+		session.get(BASE + back, allow_redirects=False, timeout=TIMEOUT), client, params["state"]
+	)
+	assert answer.get("code"), answer

@@ -15,6 +15,7 @@ from oauth_e2e import (
 	parse_consent,
 	query_of,
 	remember_tokens,
+	request_after_login,
 )
 
 
@@ -90,10 +91,9 @@ def test_a_logged_out_consent_decision_leads_back_to_the_consent_page(make_clien
 	form = parse_consent(session.get(AUTHORIZE, params=params, timeout=TIMEOUT).text)
 	response = requests.post(APPROVE, data={**form.fields, "decision": "allow"}, allow_redirects=False)
 	assert response.status_code == 302
-	back = query_of(response.headers["Location"])["redirect-to"]
-	assert back.startswith("/api/method/oauth_idp.api.authorize.authorize?"), back
-	assert query_of(back) == params
-	again = session.get(BASE + back, allow_redirects=False, timeout=TIMEOUT)
+	path, back = request_after_login(response.headers["Location"])
+	assert (path, back) == ("/api/method/oauth_idp.api.authorize.authorize", params)
+	again = session.get(BASE + path, params=back, allow_redirects=False, timeout=TIMEOUT)
 	assert again.status_code == 200 and 'id="allow"' in again.text
 
 
