@@ -65,8 +65,13 @@ class IdPClient(Document):
 
 	def on_update(self):
 		frappe.cache.hdel(enforcement.CLIENT_SCOPES_CACHE, self.name)
-		if self.client_type == CONFIDENTIAL and not self.secret_issued_on and not self.flags.in_insert:
-			self.client_secret = self._issue_secret()
+		if self.flags.in_insert:
+			return
+		if self.client_type == CONFIDENTIAL and not self.secret_issued_on:
+			self.client_secret = self._issue_secret()  # it was public until now
+		elif self.client_type != CONFIDENTIAL and self.secret_issued_on:
+			delete_all_passwords_for(self.doctype, self.name)  # a public client has no secret
+			self.db_set("secret_issued_on", None)
 
 	def on_trash(self):
 		frappe.cache.hdel(enforcement.CLIENT_SCOPES_CACHE, self.name)

@@ -28,6 +28,19 @@ class TestIdPClient(FrappeTestCase):
 		self.assertTrue(store.client_secret_matches(client.name, new))
 		self.assertFalse(store.client_secret_matches(client.name, old))
 
+	def test_changing_the_client_type_issues_or_drops_the_secret_rfc6749_2_1(self):
+		client = make_client(app_name="Type Change Test")
+		secret = client.client_secret
+		client.client_type = "Public"
+		client.save(ignore_permissions=True)
+		self.assertFalse(store.client_secret_matches(client.name, secret), "a public client has no secret")
+		self.assertFalse(client.secret_issued_on)
+		client.client_type = "Confidential"
+		client.save(ignore_permissions=True)
+		self.assertTrue(
+			client.client_secret and store.client_secret_matches(client.name, client.client_secret)
+		)
+
 	def test_public_clients_have_no_secret(self):
 		client = make_client(app_name="Public Test", client_type="Public")
 		self.assertIsNone(client.client_secret)
