@@ -1,15 +1,14 @@
 """Bearer token validation (RFC 6750) and housekeeping, on a real site."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from oauth_idp.provider import store
-from oauth_idp.tests.utils import authorization_code, make_client, make_user, redeem
+from oauth_idp.tests.utils import IdPTestCase, authorization_code, make_client, make_user, redeem
 
 USER = "oauth-idp-bearer-test@example.com"
 
 
-class TestBearerTokens(FrappeTestCase):
+class TestBearerTokens(IdPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

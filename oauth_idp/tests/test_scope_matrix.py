@@ -30,7 +30,13 @@ import frappe.desk.search
 from frappe.tests.utils import FrappeTestCase
 
 from oauth_idp.protocol.errors import OAuth2Error
-from oauth_idp.tests.utils import authorization_code, http_request, make_client, make_user, redeem
+from oauth_idp.tests.utils import (
+	authorization_code,
+	http_request,
+	make_client,
+	make_user,
+	redeem,
+)
 
 ORDER = "OAuth IdP Test Order"  # submittable, custom, a space in its name, a child table
 ITEM = "OAuth IdP Test Order Item"
@@ -841,7 +847,7 @@ def every_permission(doctype: str) -> dict:
 	return {"document_type": doctype, **dict.fromkeys(PERMISSIONS, 1)}
 
 
-class TestScopeMatrix(FrappeTestCase):
+class TestScopeMatrix(FrappeTestCase):  # it removes everything it made itself
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -2,16 +2,23 @@
 
 import frappe
 import jwt
-from frappe.tests.utils import FrappeTestCase
 
 from oauth_idp.protocol.errors import OAuth2Error
 from oauth_idp.provider import identity, store
-from oauth_idp.tests.utils import authorization_code, make_client, make_user, pkce_pair, redeem, token_request
+from oauth_idp.tests.utils import (
+	IdPTestCase,
+	authorization_code,
+	make_client,
+	make_user,
+	pkce_pair,
+	redeem,
+	token_request,
+)
 
 USER = "oauth-idp-token-test@example.com"
 
 
-class TestTokenEndpoint(FrappeTestCase):
+class TestTokenEndpoint(IdPTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

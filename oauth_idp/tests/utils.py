@@ -4,6 +4,7 @@ import json
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -26,11 +27,29 @@ def make_user(email: str, roles=("System Manager",)) -> str:
 	return email
 
 
+TEST_CLIENT_PREFIX = "[test] "
+
+
+class IdPTestCase(FrappeTestCase):
+	"""The provider commits (a failed token request rolls back), so test clients outlive the test
+	transaction: they are deleted after each class, with their grants, codes and tokens."""
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		for name in frappe.get_all(
+			"IdP Client", {"app_name": ["like", TEST_CLIENT_PREFIX + "%"]}, pluck="name"
+		):
+			frappe.delete_doc("IdP Client", name, ignore_permissions=True, force=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+
 def make_client(**fields):
 	doc = frappe.get_doc(
 		{
 			"doctype": "IdP Client",
-			"app_name": fields.pop("app_name", "Integration Test App"),
+			"app_name": TEST_CLIENT_PREFIX + fields.pop("app_name", "Integration Test App"),
 			"redirect_uris": fields.pop("redirect_uris", REDIRECT_URI),
 			"allowed_scopes": fields.pop("allowed_scopes", "openid all"),
 			**fields,

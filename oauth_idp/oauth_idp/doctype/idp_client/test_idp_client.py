@@ -2,13 +2,12 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from oauth_idp.provider import store
-from oauth_idp.tests.utils import make_client
+from oauth_idp.tests.utils import IdPTestCase, make_client
 
 
-class TestIdPClient(FrappeTestCase):
+class TestIdPClient(IdPTestCase):
 	def test_secret_is_shown_once_and_stored_only_as_a_hash(self):
 		client = make_client(app_name="Secret Test")
 		secret = client.client_secret

@@ -2,16 +2,15 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from oauth_idp.provider import store
-from oauth_idp.tests.utils import authorization_code, make_client, make_user, redeem
+from oauth_idp.tests.utils import IdPTestCase, authorization_code, make_client, make_user, redeem
 
 USER = "oauth-idp-grant-test@example.com"
 ADMIN = "oauth-idp-grant-admin@example.com"
 
 
-class TestIdPGrant(FrappeTestCase):
+class TestIdPGrant(IdPTestCase):
 	def test_a_system_manager_revoking_a_grant_in_desk_stops_its_tokens(self):
 		make_user(USER)
 		make_user(ADMIN, roles=("System Manager",))
