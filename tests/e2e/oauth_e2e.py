@@ -142,6 +142,15 @@ def assert_oauth_error(response: requests.Response, status: int, error: str | No
 	return body
 
 
+def assert_insufficient_scope(response: requests.Response, scope: str) -> None:
+	"""RFC 6750 §3.1: 403, a Bearer challenge naming the scope needed, and a JSON body naming it too."""
+	assert response.status_code == 403, f"{response.status_code}: {response.text[:300]}"
+	challenge = response.headers.get("WWW-Authenticate", "")
+	assert 'error="insufficient_scope"' in challenge and f'scope="{scope}"' in challenge, challenge
+	body = response.json()
+	assert body["error"] == "insufficient_scope" and scope in body["error_description"], body
+
+
 def assert_invalid_token(response: requests.Response) -> None:
 	"""RFC 6750 §3.1: 401 with a Bearer challenge naming invalid_token; never served as Guest."""
 	assert response.status_code == 401, f"{response.status_code}: {response.text[:500]}"
@@ -341,3 +350,14 @@ class Client:
 
 	def introspect(self, token: str) -> requests.Response:
 		return requests.post(INTROSPECT, data={"token": token, **self.auth_params()}, timeout=TIMEOUT)
+
+
+def scoped_token(make_client, user, scope: str = "ToDo:read") -> str:
+	"""An access token of `user` from a new client whose scope table grants only ToDo read."""
+	client = make_client(
+		allowed_scopes="openid", scopes=[{"document_type": "ToDo", "read": 1}], skip_consent=1
+	)
+	code, verifier, params = client.get_code(login(user.email, user.password), scope=scope)
+	response = client.redeem(code, verifier, params["redirect_uri"])  # remembers the tokens
+	assert response.status_code == 200, response.text
+	return response.json()["access_token"]

@@ -5,7 +5,17 @@ Administrator's narrow token is narrow too (RFC 6750 §3.1 insufficient_scope)."
 import os
 
 import pytest
-from oauth_e2e import BASE, METHOD, TIMEOUT, TODO, authorize, code_from, login, remember_tokens
+from oauth_e2e import (
+	BASE,
+	METHOD,
+	TIMEOUT,
+	TODO,
+	assert_insufficient_scope,
+	authorize,
+	code_from,
+	login,
+	remember_tokens,
+)
 from requests_oauthlib import OAuth2Session
 
 NOTE = BASE + "/api/resource/Note"
@@ -27,14 +37,6 @@ def scoped_session(client, session, scope: str) -> OAuth2Session:
 	)
 	remember_tokens(token)
 	return oauth
-
-
-def assert_insufficient_scope(response, scope: str) -> None:
-	assert response.status_code == 403, f"{response.status_code}: {response.text[:300]}"
-	challenge = response.headers.get("WWW-Authenticate", "")
-	assert 'error="insufficient_scope"' in challenge and f'scope="{scope}"' in challenge, challenge
-	body = response.json()
-	assert body["error"] == "insufficient_scope" and scope in body["error_description"], body
 
 
 @pytest.fixture(scope="module")

@@ -9,58 +9,42 @@ from oauth_e2e import (
 	METHOD,
 	TIMEOUT,
 	TODO,
+	assert_insufficient_scope,
 	authorize,
+	bearer_get,
 	code_from,
 	login,
 	parse_consent,
 	query_of,
 	remember_tokens,
 	request_after_login,
+	scoped_token,
 )
-
-
-def scoped_token(make_client, test_user, scope="ToDo:read") -> str:
-	client = make_client(
-		allowed_scopes="openid", scopes=[{"document_type": "ToDo", "read": 1}], skip_consent=1
-	)
-	code, verifier, params = client.get_code(login(test_user.email, test_user.password), scope=scope)
-	response = client.redeem(code, verifier, params["redirect_uri"])
-	assert response.status_code == 200, response.text
-	remember_tokens(response.json())
-	return response.json()["access_token"]
-
-
-def bearer(token: str, url: str, **kwargs) -> requests.Response:
-	return requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT, **kwargs)
-
-
-def assert_insufficient_scope(response: requests.Response, scope: str) -> None:
-	assert response.status_code == 403, f"{response.status_code}: {response.text[:300]}"
-	assert f'scope="{scope}"' in response.headers.get("WWW-Authenticate", ""), response.headers
-	assert response.json()["error"] == "insufficient_scope"
 
 
 def test_a_narrow_token_gets_no_desk_or_website_page_rfc6750_3_1(make_client, test_user):
 	token = scoped_token(make_client, test_user)
 	for path in ("/app", "/app/todo", "/me"):
-		assert_insufficient_scope(bearer(token, BASE + path, allow_redirects=False), "all")
+		assert_insufficient_scope(bearer_get(token, BASE + path, allow_redirects=False), "all")
 
 
 def test_link_search_needs_the_searched_doctypes_scope_rfc6750_3_1(make_client, test_user):
 	token = scoped_token(make_client, test_user)
 	for doctype in ("User", "DocType", "Note"):
-		search = bearer(
+		search = bearer_get(
 			token, METHOD + "frappe.desk.search.search_link", params={"doctype": doctype, "txt": ""}
 		)
 		assert_insufficient_scope(search, f"{doctype}:read")
-	allowed = bearer(token, METHOD + "frappe.desk.search.search_link", params={"doctype": "ToDo", "txt": ""})
+	allowed = bearer_get(
+		token, METHOD + "frappe.desk.search.search_link", params={"doctype": "ToDo", "txt": ""}
+	)
 	assert allowed.status_code == 200, allowed.text[:300]
 
 
 def test_doctype_metadata_needs_the_doctypes_scope_rfc6750_3_1(make_client, test_user):
 	token = scoped_token(make_client, test_user)
-	assert_insufficient_scope(bearer(token, BASE + "/api/v2/doctype/User/meta"), "User:read")
-	assert bearer(token, BASE + "/api/v2/doctype/ToDo/meta").status_code == 200
+	assert_insufficient_scope(bearer_get(token, BASE + "/api/v2/doctype/User/meta"), "User:read")
+	assert bearer_get(token, BASE + "/api/v2/doctype/ToDo/meta").status_code == 200
 
 
 def test_a_bearer_header_with_a_tab_is_malformed_not_guest_rfc6750_2_1(make_client, test_user):
