@@ -17,10 +17,16 @@ DEMO_REDIRECT_URI = "http://127.0.0.1:9000/callback"
 def create() -> None:
 	password = secrets.token_urlsafe(12)
 	if not frappe.db.exists("User", DEMO_USER):
-		user = frappe.get_doc(
-			{"doctype": "User", "email": DEMO_USER, "first_name": "Demo", "send_welcome_email": 0}
+		# A desk user without admin rights: the ToDo list shows only the demo user's own ToDos.
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": DEMO_USER,
+				"first_name": "Demo",
+				"send_welcome_email": 0,
+				"roles": [{"role": "Desk User"}],
+			}
 		).insert(ignore_permissions=True)
-		user.add_roles("System Manager")
 	update_password(DEMO_USER, password)
 	if not frappe.db.exists("ToDo", {"allocated_to": DEMO_USER}):
 		frappe.get_doc(

@@ -11,7 +11,7 @@ from frappe.utils import add_to_date, get_datetime, now_datetime
 from oauth_idp.protocol import capabilities, redirects
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.client_auth import CONFIDENTIAL
-from oauth_idp.provider import identity, store
+from oauth_idp.provider import enforcement, identity, store
 
 BUILTIN_CLIENT = "OAuth Client"
 BUILTIN_TOKEN = "OAuth Bearer Token"
@@ -73,7 +73,8 @@ def migrate_tokens(client) -> None:
 		if not row.user or not frappe.db.exists("User", row.user):
 			continue
 		scopes = scope_rules.parse(row.scopes)
-		grant = store.create_grant(client.name, row.user, scopes, get_datetime(row.creation), None)
+		reach = enforcement.client_scopes(client).reach(scopes)
+		grant = store.create_grant(client.name, row.user, scopes, reach, get_datetime(row.creation), None)
 		expires = get_datetime(row.expiration_time) if row.expiration_time else now
 		lifetime = max(int((expires - now).total_seconds()), 0)
 		store.save_tokens(

@@ -1,26 +1,27 @@
 """The authorization endpoint (RFC 6749 §3.1, §4.1.1; OIDC Core §3.1.2) and the consent decision."""
 
+import functools
 import hmac
 import time
 from urllib.parse import quote, urlencode
 
 import frappe
+import jinja2
 from frappe import _
 from frappe.sessions import get_csrf_token
+from frappe.utils.password import get_encryption_key
 from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors
 from oauth_idp.protocol import prompt as prompt_rules
-from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.tokens import token_hash
-from oauth_idp.provider import enforcement, identity, store
-from oauth_idp.provider.routing import called_method
+from oauth_idp.provider import enforcement, identity, routing, store
+from oauth_idp.provider.responses import framework_error, refused_http_method
 from oauth_idp.provider.server import get_server, log_unexpected_error, request_headers, request_params
+from oauth_idp.provider.validator import consent_needed
 
 AUTHORIZE_PATH = "/api/method/oauth_idp.api.authorize.authorize"
 APPROVE_PATH = "/api/method/oauth_idp.api.authorize.approve"
-AUTHORIZE_METHODS = frozenset({"frappe.integrations.oauth2.authorize", "oauth_idp.api.authorize.authorize"})
-APPROVE_METHODS = frozenset({"frappe.integrations.oauth2.approve", "oauth_idp.api.authorize.approve"})
 CONSENT_TEMPLATE = "templates/oauth_idp/consent.html"
 EXPIRED_FORM = errors.AccessDeniedError(
 	description="This form has expired. Go back to the app and try again."
@@ -28,11 +29,11 @@ EXPIRED_FORM = errors.AccessDeniedError(
 MESSAGE_TEMPLATE = "templates/oauth_idp/message.html"
 
 
-@frappe.whitelist(allow_guest=True, xss_safe=True)
+@frappe.whitelist(allow_guest=True, xss_safe=True, methods=routing.EVERY_HTTP_METHOD)
 def authorize(**kwargs):
 	frappe.local.oauth_idp_answered = True
-	if frappe.request.method not in ("GET", "POST"):
-		return message_page(errors.MethodNotAllowedError("GET, POST"))
+	if refused := refused_http_method():
+		return message_page(refused)
 	try:
 		params = request_params()
 	except errors.OAuth2Error as error:
@@ -43,12 +44,12 @@ def authorize(**kwargs):
 	return decide(params)
 
 
-@frappe.whitelist(allow_guest=True, xss_safe=True)
+@frappe.whitelist(allow_guest=True, xss_safe=True, methods=routing.EVERY_HTTP_METHOD)
 def approve(**kwargs):
 	"""The consent form's POST. Frappe's session CSRF token guards it."""
 	frappe.local.oauth_idp_answered = True
-	if frappe.request.method != "POST":
-		return message_page(errors.MethodNotAllowedError("POST"))
+	if refused := refused_http_method():
+		return message_page(refused)
 	try:
 		params = request_params()
 	except errors.OAuth2Error as error:
@@ -95,20 +96,20 @@ def _decide(params: dict, decision: str | None) -> Response:
 	if frappe.session.user == "Guest":  # only prompt=none comes here logged out
 		return refuse(errors.LoginRequired)
 	login_time = identity.login_time()
-	if prompt_rules.requires_fresh_login(
-		prompt, max_age, identity.epoch(login_time), time.time(), params.get(prompt_rules.LOGIN_AFTER)
-	):
+	now = time.time()
+	login_after = prompt_rules.login_marker_time(marker_key(), params.get(prompt_rules.LOGIN_AFTER), now)
+	if prompt_rules.requires_fresh_login(prompt, max_age, identity.epoch(login_time), now, login_after):
 		return refuse(errors.LoginRequired) if "none" in prompt else log_in_again(params)
 
 	client = request.client
 	user = frappe.session.user
-	if not user_may_use(client, user):
+	if not store.user_may_use(client, user):
 		return refuse(errors.AccessDeniedError, "This user is not allowed to use this app.")
 	if decision is not None:
 		if decision != "allow":
 			return refuse(errors.AccessDeniedError, "The user denied access.")
-		store.remember_consent(user, client.name, scopes)
-	elif needs_consent(client, user, scopes, prompt):
+		store.remember_consent(user, client.name, request.idp_reach)
+	elif consent_needed(client, user, request.idp_reach, prompt):
 		if "none" in prompt:
 			return refuse(errors.ConsentRequired)
 		return consent_page(client, scopes, params)
@@ -134,19 +135,6 @@ def log_in_again(params: dict) -> Response:
 	return redirect(login_url(params))
 
 
-def user_may_use(client, user: str) -> bool:
-	allowed = {row.role for row in client.allowed_roles}
-	return not allowed or bool(allowed & set(frappe.get_roles(user)))
-
-
-def needs_consent(client, user: str, scopes: list[str], prompt) -> bool:
-	if "consent" in prompt:
-		return True
-	if client.skip_consent:
-		return False
-	return not scope_rules.is_subset(scopes, store.consented_scopes(user, client.name))
-
-
 # Pages and redirects ---------------------------------------------------------------------------------
 
 
@@ -157,9 +145,14 @@ def endpoint_uri(params: dict) -> str:
 def login_url(params: dict, path: str | None = None) -> str:
 	"""Frappe's login page, coming back to this request (or `path`) with every parameter intact,
 	marked so that the login about to happen satisfies prompt=login and max_age."""
-	params = {**params, prompt_rules.LOGIN_AFTER: str(int(time.time()))}
+	params = {**params, prompt_rules.LOGIN_AFTER: prompt_rules.login_marker(marker_key(), int(time.time()))}
 	back = (path or frappe.request.path) + "?" + urlencode(params)
 	return "/login?redirect-to=" + quote(back, safe="")
+
+
+def marker_key() -> bytes:
+	"""The site's own secret signs the login marker."""
+	return get_encryption_key().encode()
 
 
 def redirect(location: str) -> Response:
@@ -167,7 +160,7 @@ def redirect(location: str) -> Response:
 
 
 def consent_page(client, scopes: list[str], params: dict) -> Response:
-	html = frappe.render_template(
+	html = render_page(
 		CONSENT_TEMPLATE,
 		{
 			"app_name": client.app_name,
@@ -183,7 +176,7 @@ def consent_page(client, scopes: list[str], params: dict) -> Response:
 
 
 def message_page(error: errors.OAuth2Error) -> Response:
-	html = frappe.render_template(
+	html = render_page(
 		MESSAGE_TEMPLATE,
 		{
 			"title": _("This sign-in request cannot go on"),
@@ -197,6 +190,19 @@ def message_page(error: errors.OAuth2Error) -> Response:
 	return response
 
 
+@functools.cache
+def page_templates() -> jinja2.Environment:
+	"""The app's own pages need none of Frappe's template globals, which need a session: a page must
+	render even for a request that Frappe failed before it had one."""
+	return jinja2.Environment(
+		loader=jinja2.FileSystemLoader(frappe.get_app_path("oauth_idp")), autoescape=True
+	)
+
+
+def render_page(template: str, context: dict) -> str:
+	return page_templates().get_template(template).render(context)
+
+
 def html_response(html: str, status: int) -> Response:
 	# The consent page must not be framed by another site (clickjacking) nor cached.
 	headers = {
@@ -208,28 +214,34 @@ def html_response(html: str, status: int) -> Response:
 
 
 def answer_stopped_requests(response=None, request=None) -> None:
-	"""after_request: a POST from a browser session that holds a CSRF token can fail Frappe's CSRF
-	check before these endpoints run.
+	"""after_request: Frappe can fail a request to these endpoints before they run, and the user's
+	browser then gets this app's page instead of Frappe's error.
 
-	- An authorization request carries no decision, so it is sent back as the same GET (303), which
-	  the endpoint then answers (OIDC Core §3.1.2.1: POST must work).
-	- A consent form that fails the check is answered with this app's page, not Frappe's error.
+	- A POSTed authorization request from a browser session that holds a CSRF token fails Frappe's
+	  CSRF check. It carries no decision, so it is sent back as the same GET (303), which the endpoint
+	  then answers (OIDC Core §3.1.2.1: POST must work).
+	- A consent form that fails the check has expired.
+	- Anything else (a body that does not parse, say) is a request that cannot go on.
 	"""
-	if response is None or getattr(frappe.local, "oauth_idp_answered", False):
+	if response is None or getattr(frappe.local, "oauth_idp_answered", False) or response.status_code < 400:
 		return
-	if frappe.request.method != "POST":
+	endpoint = routing.current_endpoint()
+	if endpoint is None or endpoint.kind != routing.AUTHORIZATION:
 		return
-	method = called_method()
-	if method in AUTHORIZE_METHODS:
-		try:
-			params = request_params()
-		except errors.OAuth2Error:
-			return
+	try:
+		params = request_params() if frappe.request.method == "POST" else None
+	except errors.OAuth2Error:
+		params = None
+	if params is None:
+		page = message_page(framework_error(response))
+	elif routing.own_name(routing.called_method()) == "oauth_idp.api.authorize.approve":
+		page = message_page(EXPIRED_FORM)
+	else:
 		response.status_code = 303
 		response.set_data(b"")
 		response.headers["Location"] = frappe.request.path + "?" + urlencode(params)
-	elif method in APPROVE_METHODS:
-		page = message_page(EXPIRED_FORM)
-		response.status_code = page.status_code
-		response.set_data(page.get_data())
-		response.headers.update(page.headers)
+		return
+	response.status_code = page.status_code
+	response.set_data(page.get_data())
+	response.headers.update(page.headers)
+	response.headers.pop("Set-Cookie", None)

@@ -3,12 +3,11 @@
 import frappe
 from werkzeug.exceptions import HTTPException
 
-from oauth_idp.protocol import metadata
+from oauth_idp.protocol import errors, metadata
 from oauth_idp.protocol import scopes as scope_rules
-from oauth_idp.provider import identity
-from oauth_idp.provider.responses import json_response
+from oauth_idp.provider import identity, routing
+from oauth_idp.provider.responses import json_response, refused_http_method
 
-WELL_KNOWN_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 
 
@@ -31,18 +30,25 @@ def provider_metadata() -> dict:
 	)
 
 
-@frappe.whitelist(allow_guest=True, xss_safe=True)
+@frappe.whitelist(allow_guest=True, xss_safe=True, methods=routing.EVERY_HTTP_METHOD)
 def openid_configuration(**kwargs):
-	return json_response(200, PUBLIC_CACHE, provider_metadata())
+	return public_document(provider_metadata)
 
 
-@frappe.whitelist(allow_guest=True, xss_safe=True)
+@frappe.whitelist(allow_guest=True, xss_safe=True, methods=routing.EVERY_HTTP_METHOD)
 def jwks(**kwargs):
-	return json_response(200, PUBLIC_CACHE, identity.published_jwks())
+	return public_document(identity.published_jwks)
+
+
+def public_document(make_document):
+	if refused := refused_http_method():
+		status, headers, body = errors.client_error_response(refused)
+		return json_response(status, headers, body)
+	return json_response(200, PUBLIC_CACHE, make_document())
 
 
 def serve_well_known() -> None:
 	"""before_request hook: Frappe redirects /.well-known/openid-configuration to its own method
 	before any route of ours is looked at, so the documents are answered from here."""
-	if frappe.request.path in WELL_KNOWN_PATHS:
-		raise HTTPException(response=json_response(200, PUBLIC_CACHE, provider_metadata()))
+	if frappe.request.path in routing.WELL_KNOWN_PATHS:
+		raise HTTPException(response=public_document(provider_metadata))

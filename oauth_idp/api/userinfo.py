@@ -3,19 +3,18 @@
 import frappe
 
 from oauth_idp.protocol import errors
-from oauth_idp.provider import identity
+from oauth_idp.provider import identity, routing
 from oauth_idp.provider.guard import current_access
-from oauth_idp.provider.responses import json_response
+from oauth_idp.provider.responses import json_response, refused_http_method
 
 
-@frappe.whitelist(allow_guest=True, xss_safe=True)
+@frappe.whitelist(allow_guest=True, xss_safe=True, methods=routing.EVERY_HTTP_METHOD)
 def openid_profile(**kwargs):
-	if frappe.request.method not in ("GET", "POST"):
-		status, headers, body = errors.client_error_response(errors.MethodNotAllowedError("GET, POST"))
-		return json_response(status, headers, body)
 	access = current_access()
-	if access is None:
-		error = errors.InvalidTokenError(description="Send an access token: Authorization: Bearer <token>.")
+	if refused := refused_http_method():
+		error = refused
+	elif access is None:
+		error = errors.TokenRequiredError(description="Send an access token: Authorization: Bearer <token>.")
 	elif "openid" not in access.scopes:
 		error = errors.InsufficientScopeError("openid")
 	else:

@@ -98,6 +98,12 @@ def acts_as_full_user(
 FULL_ACCESS = Access(full=True)
 
 
+def roles_allow(allowed_roles: Iterable[str], user_roles: Iterable[str]) -> bool:
+	"""A client limited to some roles serves only users who have one of them."""
+	allowed = set(allowed_roles)
+	return not allowed or bool(allowed & set(user_roles))
+
+
 @dataclass(frozen=True)
 class ClientScopes:
 	"""A client's scope configuration: the scope table, granted methods, named scopes and the other
@@ -145,21 +151,29 @@ class ClientScopes:
 					)
 		return found
 
-	def access(self, granted: Iterable[str]) -> Access:
-		"""What a token with these granted scopes may do under this configuration.
+	def reach(self, scopes: Iterable[str]) -> list[str]:
+		"""What a consent to `scopes` covers: the scopes, each named scope followed by what it
+		includes now. A grant keeps it, so that what a named scope gains later is not granted."""
+		covered = []
+		for scope in scopes:
+			covered.append(scope)
+			covered.extend(self.named.get(scope, ()))
+		return list(dict.fromkeys(covered))
 
-		Only what the configuration still grants counts, so removing a row from the table takes
-		effect on existing tokens at once.
+	def access(self, granted: Iterable[str], reach: Iterable[str]) -> Access:
+		"""What a token with these granted scopes, under a grant of this reach, may do now.
+
+		Only what both the configuration and the reach still grant counts: removing a row from the
+		table takes effect on existing tokens at once, and adding one widens none of them.
 		"""
 		granted = set(granted)
 		if acts_as_full_user(granted, self.other, self.full_user_access):
 			return FULL_ACCESS
-		for name in granted & set(self.named):
-			granted.update(self.named[name])
+		effective = set(self.reach(granted)) & set(reach)
 		names = self._doctype_names()
 		doctypes: dict[str, set[str]] = {}
 		methods = set()
-		for scope in granted:
+		for scope in effective:
 			if scope.startswith(METHOD_PREFIX):
 				method = scope[len(METHOD_PREFIX) :]
 				if method in self.methods:
@@ -177,10 +191,11 @@ class ClientScopes:
 	def describe(self, scope: str) -> str:
 		"""Plain words for one requested scope on the consent page."""
 		if scope in self.named:
-			reach = self.access(self.named[scope]).lines()
-			return f"{scope}: " + ", ".join(reach) if reach else scope
+			members = self.named[scope]
+			lines = self.access(members, members).lines()
+			return f"{scope}: " + ", ".join(lines) if lines else scope
 		if scope.startswith(METHOD_PREFIX) or ":" in scope:
-			lines = ClientScopes(self.doctypes, self.methods).access([scope]).lines()
+			lines = ClientScopes(self.doctypes, self.methods).access([scope], [scope]).lines()
 			if lines:
 				return lines[0]
 		return scope_rules.describe(scope)

@@ -44,6 +44,10 @@ class InvalidTokenError(OAuth2Error):
 	status_code = 401
 
 
+class TokenRequiredError(InvalidTokenError):
+	"""RFC 6750 §3.1: a request that carried no credentials at all. Its challenge names no error."""
+
+
 class InsufficientScopeError(OAuth2Error):
 	"""RFC 6750 §3.1: the request requires higher privileges than provided by the access token."""
 
@@ -77,7 +81,7 @@ def error_body(error: OAuth2Error) -> dict:
 def bearer_challenge(error: OAuth2Error | None = None, realm: str = "oauth_idp") -> str:
 	"""The WWW-Authenticate value of RFC 6750 §3."""
 	parts = [f'realm="{realm}"']
-	if error is not None:
+	if error is not None and not isinstance(error, TokenRequiredError):
 		parts.append(f'error="{error.error}"')
 		if error.description:
 			parts.append('error_description="{}"'.format(_NOT_HEADER_SAFE.sub("?", error.description)))
@@ -96,15 +100,20 @@ def client_error_response(error: OAuth2Error) -> tuple[int, dict, str]:
 	if error.error == "invalid_client":
 		status = 401
 		headers["WWW-Authenticate"] = 'Basic realm="oauth_idp", charset="UTF-8"'
-	if isinstance(error, MethodNotAllowedError):
-		headers["Allow"] = error.allowed
-	return status, headers, json.dumps(error_body(error))
+	return status, _with_allow(headers, error), json.dumps(error_body(error))
 
 
 def resource_error_response(error: OAuth2Error) -> tuple[int, dict, str]:
 	"""Status, headers and body when a bearer token does not grant a request (RFC 6750 §3)."""
 	headers = {"Content-Type": JSON_CONTENT_TYPE, "WWW-Authenticate": bearer_challenge(error)}
-	return error.status_code, headers, json.dumps(error_body(error))
+	return error.status_code, _with_allow(headers, error), json.dumps(error_body(error))
+
+
+def _with_allow(headers: dict, error: OAuth2Error) -> dict:
+	"""RFC 9110 §15.5.6: a 405 names the methods the resource does serve."""
+	if isinstance(error, MethodNotAllowedError):
+		headers["Allow"] = error.allowed
+	return headers
 
 
 def normalise_oauthlib_error_body(status: int, headers: dict, body: str) -> tuple[int, dict, str]:

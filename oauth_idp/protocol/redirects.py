@@ -34,7 +34,7 @@ _LOOPBACK = re.compile(
 
 def _loopback_without_port(uri: str) -> str | None:
 	match = _LOOPBACK.fullmatch(uri)
-	if match is None or (match.group(2) and int(match.group(2)) > 65535):
+	if match is None or (match.group(2) and not 0 < int(match.group(2)) <= 65535):
 		return None
 	return match.group(1).lower() + match.group(3)
 

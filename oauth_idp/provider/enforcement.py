@@ -3,7 +3,8 @@ token's scopes and the user's role permissions, and the scope check comes first.
 
 The decisions are oauth_idp.protocol.access; this module finds the places in Frappe to ask them:
 
-- the whitelisted method a request calls (checked in guard.read_authorization_header);
+- what the request calls, as Frappe's own routing resolves it (provider/routing.py): a whitelisted
+  method, a REST document endpoint, a file or a page (checked in guard.read_authorization_header);
 - every permission check, through one wrapper around frappe.permissions.has_permission, installed
   once per process. It runs before Frappe's Administrator shortcut, so an Administrator's narrow
   token is narrow too;
@@ -16,7 +17,6 @@ insufficient_scope answer.
 
 import functools
 import json
-import re
 import sys
 
 import frappe
@@ -25,33 +25,33 @@ import frappe.permissions
 from oauth_idp.protocol import access as access_rules
 from oauth_idp.protocol import errors
 from oauth_idp.protocol import scopes as scope_rules
+from oauth_idp.provider import routing
 from oauth_idp.provider.responses import reject_request
-from oauth_idp.provider.routing import called_method
 
-# Whitelisted methods that only reach data through Frappe's permission checks, which the wrapper
-# below holds to the token's scopes. Any other method needs a method scope.
-DATA_METHODS = frozenset(
-	{
-		"frappe.client.get_list",
-		"frappe.client.get",
-		"frappe.client.get_value",
-		"frappe.client.get_single_value",
-		"frappe.client.set_value",
-		"frappe.client.insert",
-		"frappe.client.insert_many",
-		"frappe.client.save",
-		"frappe.client.submit",
-		"frappe.client.cancel",
-		"frappe.client.delete",
-		"frappe.client.validate_link",
-		"frappe.desk.reportview.get",
-		"frappe.desk.reportview.get_list",
-		"frappe.desk.reportview.get_count",
-		"frappe.desk.form.load.getdoc",
-		"frappe.desk.form.save.savedocs",
-		"frappe.desk.form.save.cancel",
-	}
-)
+# Whitelisted methods that reach data only through Frappe's permission checks, which the wrapper below
+# holds to the token's scopes, and the permission the first of those checks asks of the DocType the
+# request names. That one is also asked up front, so that a token learns nothing of a DocType outside
+# its scopes, not even whether a record exists. None: the DocType is inside the `doc` sent.
+DATA_METHODS = {
+	"frappe.client.get_list": "read",
+	"frappe.client.get": "read",
+	"frappe.client.get_value": "read",
+	"frappe.client.get_single_value": "read",
+	"frappe.client.validate_link": "read",
+	"frappe.client.set_value": "write",
+	"frappe.client.cancel": "write",
+	"frappe.client.delete": "delete",
+	"frappe.client.insert": None,
+	"frappe.client.insert_many": None,
+	"frappe.client.save": None,
+	"frappe.client.submit": None,
+	"frappe.desk.reportview.get": "read",
+	"frappe.desk.reportview.get_list": "read",
+	"frappe.desk.reportview.get_count": "read",
+	"frappe.desk.form.load.getdoc": "read",
+	"frappe.desk.form.save.savedocs": None,
+	"frappe.desk.form.save.cancel": "write",
+}
 # Whitelisted methods that act on a DocType named in the request, and the scope permission each needs
 # on it. Frappe checks these in other ways, or not at all: running a document's method may change
 # it; get_count counts without a permission check; export is checked only against roles; an upload
@@ -71,14 +71,28 @@ DOCTYPE_METHODS = {
 }
 UPLOAD_METHODS = frozenset({"upload_file", "frappe.handler.upload_file", "frappe.client.attach_file"})
 RUN_DOC_METHODS = frozenset({"run_doc_method", "frappe.handler.run_doc_method"})
-# /api/resource/<doctype>/<name>?run_method=… and /api/v2/document/<doctype>/<name>/method/<method>
-_DOCUMENT_METHOD_PATH = re.compile(
-	r"^/api/(?:v1/)?resource/([^/]+)/.+$|^/api/v2/document/([^/]+)/.+/method/[^/]+/?$"
-)
-# /api/v2/doctype/<doctype>/meta and /count
-_DOCTYPE_PATH = re.compile(r"^/api/v2/doctype/([^/]+)/(?:meta|count)/?$")
-# The provider's own endpoints decide for themselves (userinfo needs `openid`).
-OAUTH_METHOD_PREFIXES = ("frappe.integrations.oauth2.", "oauth_idp.api.")
+# Whitelisted methods that call another whitelisted method named in one of their parameters.
+DELEGATING_METHODS = {
+	"upload_file": "method",
+	"frappe.handler.upload_file": "method",
+	"frappe.desk.search.search_link": "query",
+	"frappe.desk.search.search_widget": "query",
+}
+# What each of Frappe's REST document endpoints (routing.DOCUMENT_ACTIONS) needs of the DocType in its
+# path. Running a document's method may change it, whatever the HTTP method.
+DOCUMENT_ACTION_PERMISSIONS = {
+	"list": "read",
+	"read": "read",
+	"create": "create",
+	"update": "write",
+	"delete": "delete",
+	"run_method": "write",
+	"meta": "read",
+	"count": "read",
+}
+# Of those, the ones that check no permission on each record: the DocType in the path decides even
+# for files and child tables.
+DOCUMENT_ACTIONS_WITHOUT_RECORD_CHECKS = frozenset({"run_method", "meta", "count"})
 
 # The effective access of the current request ---------------------------------------------------------
 
@@ -119,7 +133,7 @@ def current_access() -> access_rules.Access | None:
 		):
 			cached = access_rules.FULL_ACCESS  # known from the token lookup itself
 		else:
-			cached = cached_client_scopes(token.client).access(token.scopes)
+			cached = cached_client_scopes(token.client).access(token.scopes, token.reach)
 		frappe.local.oauth_scope_access = cached
 	return cached
 
@@ -130,25 +144,49 @@ def deny(scope: str) -> None:
 		frappe.local.oauth_missing_scope = scope
 
 
-# The called method -----------------------------------------------------------------------------------
+# What the request calls -----------------------------------------------------------------------------------
 
 
 def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 	"""The scope a token lacks to call `method`, or None if it may."""
-	if method.startswith(OAUTH_METHOD_PREFIXES) or method in DATA_METHODS:
-		return None
-	if method in UPLOAD_METHODS and frappe.form_dict.get("method"):
-		# upload_file hands the file to any whitelisted method named in the request.
-		return method_scope_needed(frappe.form_dict.method, access)
+	if routing.provider_endpoint(method):
+		return None  # the provider's endpoints decide for themselves (userinfo needs `openid`)
+	form = frappe.form_dict
+	parameter = DELEGATING_METHODS.get(method)
+	if parameter and (delegate := form.get(parameter)):
+		if needed := method_scope_needed(str(delegate), access):
+			return needed
+		if method in UPLOAD_METHODS:
+			return None  # upload_file hands the file to that method, which decides what it does
+	if method in DATA_METHODS:
+		permission, doctype = DATA_METHODS[method], form.get("doctype")
+		if permission is None or not isinstance(doctype, str) or _belongs_to_a_record(doctype):
+			return None  # the permission checks on the records decide
+		return _doctype_scope_needed(access, doctype, permission)
 	if method in DOCTYPE_METHODS:
 		permission = DOCTYPE_METHODS[method]
 		doctype = _requested_doctype(method)
 		if doctype is None and method in UPLOAD_METHODS:
 			doctype, permission = "File", "create"  # a file attached to no document
-		if doctype and access.allows(doctype, permission):
-			return None
-		return access_rules.doctype_scope(doctype or "DocType", permission)
+		return _doctype_scope_needed(access, doctype or "DocType", permission)
 	return None if access.allows_method(method) else access_rules.method_scope(method)
+
+
+def document_scope_needed(route: routing.Route, access: access_rules.Access) -> str | None:
+	"""The scope a token lacks for one of Frappe's REST document endpoints, or None."""
+	if route.action not in DOCUMENT_ACTIONS_WITHOUT_RECORD_CHECKS and _belongs_to_a_record(route.doctype):
+		return None  # the permission checks on the records decide
+	return _doctype_scope_needed(access, route.doctype, DOCUMENT_ACTION_PERMISSIONS[route.action])
+
+
+def _belongs_to_a_record(doctype: str) -> bool:
+	"""Files and child rows are reached through the document they belong to, which only the
+	permission check on each record knows (resource_doctype)."""
+	return doctype == "File" or frappe.is_table(doctype)
+
+
+def _doctype_scope_needed(access: access_rules.Access, doctype: str, permission: str) -> str | None:
+	return None if access.allows(doctype, permission) else access_rules.doctype_scope(doctype, permission)
 
 
 def _requested_doctype(method: str) -> str | None:
@@ -167,37 +205,34 @@ def _requested_doctype(method: str) -> str | None:
 	return document.get("doctype") if isinstance(document, dict) else None
 
 
-def path_scope_needed(access: access_rules.Access) -> str | None:
-	"""The scope a token lacks for a request that names no whitelisted method, or None."""
+def path_scope_needed(route: routing.Route, access: access_rules.Access) -> str | None:
+	"""The scope a token lacks for a request that calls no method and no document endpoint."""
 	path = frappe.request.path
-	if not path.startswith(("/api/", "/private/files/")):
-		# Desk and website pages render whatever the user may see (Desk's boot carries the roles,
-		# settings and permissions): only a token that acts as the full user gets them.
-		return scope_rules.ALL
+	if route.unknown:
+		return scope_rules.ALL  # an API endpoint this app cannot see into
 	if path.startswith("/private/files/"):
 		# A private file belongs to the document it is attached to (or to File, if to none).
 		doctype = frappe.db.get_value("File", {"file_url": path}, "attached_to_doctype") or "File"
-		permission = "read"
-	elif (match := _DOCUMENT_METHOD_PATH.match(path)) and (
-		match.group(2) or frappe.form_dict.get("run_method")
-	):
-		# Running a document's method may change it, whatever the HTTP method.
-		doctype, permission = match.group(1) or match.group(2), "write"
-	elif match := _DOCTYPE_PATH.match(path):
-		doctype, permission = match.group(1), "read"
-	else:
-		return None
-	return None if access.allows(doctype, permission) else access_rules.doctype_scope(doctype, permission)
+		return _doctype_scope_needed(access, doctype, "read")
+	if path.startswith("/api/"):
+		return None  # no such endpoint: Frappe answers 404 or 405 and runs nothing
+	# Desk and website pages render whatever the user may see (Desk's boot carries the roles,
+	# settings and permissions): only a token that acts as the full user gets them.
+	return scope_rules.ALL
 
 
-def check_request() -> None:
-	"""Called once a token authenticated the request: may it call what it calls?"""
+def check_request(route: routing.Route) -> None:
+	"""Called once a token authenticated the request: may it call what the route says it calls?"""
 	access = current_access()
 	if access.full:
 		return
 	install_permission_guard()
-	method = called_method()
-	needed = method_scope_needed(method, access) if method else path_scope_needed(access)
+	if route.method:
+		needed = method_scope_needed(route.method, access)
+	elif route.doctype:
+		needed = document_scope_needed(route, access)
+	else:
+		needed = path_scope_needed(route, access)
 	if needed:
 		reject_request(errors.InsufficientScopeError(needed))
 
@@ -222,7 +257,7 @@ def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_docty
 	if not isinstance(doctype, str):  # frappe.permissions.has_permission accepts a document first
 		doc, doctype = doctype, doctype.doctype
 	target = resource_doctype(doctype, doc if not isinstance(doc, str | int) else None, parent_doctype)
-	if target == "File" and doc is None and (method := called_method()) in UPLOAD_METHODS:
+	if target == "File" and doc is None and (method := routing.called_method()) in UPLOAD_METHODS:
 		target = _requested_doctype(method) or target  # an upload's File is attached to this document
 	if doctype == "File" and target != "File" and ptype in ("write", "create", "delete"):
 		ptype = "write"  # attaching to or detaching from a document changes it

@@ -2,6 +2,8 @@
 
 - Client credentials sent to the token, revocation and introspection endpoints are kept for the
   OAuth code; otherwise Frappe's API-key authentication would take a Basic header as its own.
+- The authorization endpoint signs the user in itself (RFC 6749 §3.1): an access token is no login
+  there, or any token could mint a wider one.
 - A bearer token on any other request is validated here (one indexed lookup) and the request runs as
   the token's user. A bad token is a 401, never a Guest request.
 - Scope enforcement (provider/enforcement.py) starts from `frappe.local.oauth_access`, set here.
@@ -12,9 +14,8 @@ import re
 import frappe
 
 from oauth_idp.protocol import errors
-from oauth_idp.provider import enforcement, store
+from oauth_idp.provider import enforcement, routing, store
 from oauth_idp.provider.responses import forget_cookies, reject_request
-from oauth_idp.provider.routing import CLIENT_AUTHENTICATED_METHODS, called_method
 
 # RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
@@ -26,7 +27,9 @@ def read_authorization_header() -> None:
 	header = environ.get("HTTP_AUTHORIZATION")
 	if not header:
 		return
-	if called_method() in CLIENT_AUTHENTICATED_METHODS:
+	route = routing.current_route()
+	endpoint = routing.current_endpoint(route)
+	if endpoint and endpoint.kind == routing.CLIENT:
 		frappe.local.oauth_idp_client_authorization = environ.pop("HTTP_AUTHORIZATION")
 		return
 	scheme = re.split(r"\s", header.strip(), maxsplit=1)[0]
@@ -34,6 +37,12 @@ def read_authorization_header() -> None:
 		return
 	# Frappe's own bearer check would look this token up again in its tables; it is ours.
 	environ.pop("HTTP_AUTHORIZATION")
+	if endpoint and endpoint.kind == routing.AUTHORIZATION:
+		reject_request(
+			errors.InvalidRequestError(
+				description="The authorization endpoint takes no access token: the user signs in there."
+			)
+		)
 	credentials = header.strip()[len(scheme) :]
 	token = credentials.strip(" ")
 	# RFC 6750 §2.1: "Bearer" 1*SP b64token. A tab, a second token or an empty one is malformed.
@@ -50,7 +59,7 @@ def read_authorization_header() -> None:
 	frappe.local.oauth_access = access
 	# A token request is not a browser session: no session cookies.
 	forget_cookies()
-	enforcement.check_request()
+	enforcement.check_request(route)
 
 
 def current_access() -> store.AccessToken | None:

@@ -18,8 +18,13 @@ SIGNING_KEY = "IdP Signing Key"
 
 
 def issuer() -> str:
-	"""The site's own URL. Set `host_name` in site_config for an issuer that does not depend on the
-	Host header of the request."""
+	"""The site's own URL: `host_name` from site_config as written, else the URL the request came to.
+
+	Frappe's get_url would add the bench's webserver port to host_name on a bench without a process
+	manager; an issuer must be what the admin configured (OIDC Discovery §3)."""
+	host_name = frappe.local.conf.host_name
+	if host_name:
+		return (host_name if "://" in host_name else "http://" + host_name).rstrip("/")
 	return get_url().rstrip("/")
 
 

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from oauth_idp.protocol import errors
-from oauth_idp.provider.routing import CLIENT_AUTHENTICATED_METHODS, called_method
+from oauth_idp.provider import routing
 
 
 def forget_cookies() -> None:
@@ -34,18 +34,38 @@ def reject_request(error: errors.OAuth2Error):
 	raise HTTPException(response=json_response(status, headers, body))
 
 
-def replace_framework_errors(response=None, request=None) -> None:
-	"""after_request: an OAuth client endpoint answers in OAuth's words even when Frappe failed
-	before the endpoint ran (a JSON body that does not parse, say): no `exc`, no traceback."""
-	if response is None or getattr(frappe.local, "oauth_idp_answered", False):
-		return
-	if called_method() not in CLIENT_AUTHENTICATED_METHODS or response.status_code < 400:
-		return
+def refused_http_method() -> errors.MethodNotAllowedError | None:
+	"""A 405 for an HTTP method that the provider endpoint of the request does not serve."""
+	endpoint = routing.current_endpoint()
+	if endpoint and frappe.request.method not in endpoint.http_methods:
+		return errors.MethodNotAllowedError(", ".join(endpoint.http_methods))
+	return None
+
+
+def framework_error(response) -> errors.OAuth2Error:
+	"""The OAuth error for a request to a provider endpoint that Frappe failed before the endpoint
+	ran (a JSON body that does not parse, say)."""
+	refused = refused_http_method()
+	if refused:
+		return refused
 	if response.status_code >= 500 and not _body_is_malformed():
-		error = errors.ServerError()
+		return errors.ServerError()
+	return errors.InvalidRequestError(description="The request could not be read.")
+
+
+def replace_framework_errors(response=None, request=None) -> None:
+	"""after_request: the provider's endpoints answer in OAuth's words even when Frappe failed before
+	they ran: no `exc`, no traceback, no session cookies."""
+	if response is None or getattr(frappe.local, "oauth_idp_answered", False) or response.status_code < 400:
+		return
+	endpoint = routing.current_endpoint()
+	if endpoint is None or endpoint.kind == routing.AUTHORIZATION:
+		return  # api/authorize.answer_stopped_requests answers for the user's browser, in pages
+	error = framework_error(response)
+	if endpoint.kind == routing.USERINFO:
+		status, headers, body = errors.resource_error_response(error)
 	else:
-		error = errors.InvalidRequestError(description="The request could not be read.")
-	status, headers, body = errors.client_error_response(error)
+		status, headers, body = errors.client_error_response(error)
 	response.status_code = status
 	response.set_data(body)
 	response.headers.update(headers)

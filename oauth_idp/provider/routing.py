@@ -1,36 +1,143 @@
-"""What a request is for: the whitelisted method it calls, as Frappe will resolve it."""
+"""What a request is for, resolved the way Frappe resolves it (frappe/app.py, frappe/api/), so that
+what the guard checks is what Frappe then runs; and the provider's own endpoints.
+"""
 
-import re
+from dataclasses import dataclass
 
 import frappe
+from frappe.api import API_URL_MAP
 from frappe.modules.utils import load_doctype_module
+from werkzeug.exceptions import HTTPException
 
-# Endpoints that authenticate clients, under every name they answer to.
-CLIENT_AUTHENTICATED_METHODS = frozenset(
-	{
-		"frappe.integrations.oauth2.get_token",
-		"frappe.integrations.oauth2.revoke_token",
-		"frappe.integrations.oauth2.introspect_token",
-		"oauth_idp.api.token.get_token",
-		"oauth_idp.api.revoke.revoke_token",
-		"oauth_idp.api.introspect.introspect_token",
-	}
-)
+from oauth_idp import hooks
 
-# /api/method/<method>, /api/v2/method/<method> and /api/v2/method/<doctype>/<method>
-_METHOD_PATH = re.compile(r"^/api/(?:v\d+/)?method/([^/]+)(?:/([^/]+))?/?$")
+# The provider's endpoints ----------------------------------------------------------------------------
+
+AUTHORIZATION = "authorization"  # the user's browser and session: authorize, approve
+CLIENT = "client"  # clients authenticate themselves: token, revocation, introspection
+USERINFO = "userinfo"  # a bearer token names the user
+DISCOVERY = "discovery"  # public documents
+
+
+@dataclass(frozen=True)
+class Endpoint:
+	kind: str
+	http_methods: tuple[str, ...]
+
+
+DISCOVERY_DOCUMENT = "oauth_idp.api.discovery.openid_configuration"
+OWN_ENDPOINTS = {
+	"oauth_idp.api.authorize.authorize": Endpoint(AUTHORIZATION, ("GET", "POST")),
+	"oauth_idp.api.authorize.approve": Endpoint(AUTHORIZATION, ("POST",)),
+	"oauth_idp.api.token.get_token": Endpoint(CLIENT, ("POST",)),
+	"oauth_idp.api.revoke.revoke_token": Endpoint(CLIENT, ("POST",)),
+	"oauth_idp.api.introspect.introspect_token": Endpoint(CLIENT, ("POST",)),
+	"oauth_idp.api.userinfo.openid_profile": Endpoint(USERINFO, ("GET", "POST")),
+	DISCOVERY_DOCUMENT: Endpoint(DISCOVERY, ("GET", "HEAD")),
+	"oauth_idp.api.discovery.jwks": Endpoint(DISCOVERY, ("GET", "HEAD")),
+}
+# The built-in provider's names (override_whitelisted_methods) are the same endpoints.
+PROVIDER_ENDPOINTS = {
+	**OWN_ENDPOINTS,
+	**{builtin: OWN_ENDPOINTS[own] for builtin, own in hooks.override_whitelisted_methods.items()},
+}
+WELL_KNOWN_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
+# Frappe answers a whitelisted method's unlisted HTTP methods with a 403 and a traceback; the endpoints
+# take them all and answer those they do not serve with their own 405.
+EVERY_HTTP_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "TRACE"]
+
+
+def provider_endpoint(method: str | None) -> Endpoint | None:
+	return PROVIDER_ENDPOINTS.get(method) if method else None
+
+
+def own_name(method: str | None) -> str | None:
+	"""The app's own name of a provider endpoint, under whichever name it was called."""
+	return method if method in OWN_ENDPOINTS else hooks.override_whitelisted_methods.get(method)
+
+
+def current_endpoint(route: "Route | None" = None) -> Endpoint | None:
+	"""The provider endpoint the current request (whose route may be known already) reaches, if any."""
+	if frappe.request.path in WELL_KNOWN_PATHS:
+		return OWN_ENDPOINTS[DISCOVERY_DOCUMENT]
+	return provider_endpoint((route or current_route()).method)
+
+
+def ignore_cmd_on_provider_paths() -> None:
+	"""before_request hook: Frappe runs a `cmd` parameter in place of the method in the path. The
+	provider's URLs answer as themselves (RFC 6749 §3.2: the token endpoint is its URL)."""
+	if provider_endpoint(path_route().method):
+		frappe.local.form_dict.pop("cmd", None)
+
+
+# Routes ----------------------------------------------------------------------------------------------
+
+# Frappe's REST document endpoints (frappe.api.v1, frappe.api.v2), by function name, and what each does.
+DOCUMENT_ACTIONS = {
+	"document_list": "list",
+	"create_doc": "create",
+	"read_doc": "read",
+	"update_doc": "update",
+	"delete_doc": "delete",
+	"execute_doc_method": "run_method",
+	"get_meta": "meta",
+	"count": "count",
+}
+_V2_NAMED_METHODS = "/api/v2/method/"  # login, logout, ping, upload_file, run_doc_method
+
+
+@dataclass(frozen=True)
+class Route:
+	"""What Frappe will run for a request."""
+
+	method: str | None = None  # a whitelisted method, by the name the request gives it
+	doctype: str | None = None  # a REST document endpoint: the DocType in the path
+	action: str | None = None  # a REST document endpoint: one of DOCUMENT_ACTIONS' values
+	unknown: bool = False  # an /api/ endpoint of Frappe's that this app does not know
+
+
+def current_route() -> Route:
+	form_dict = getattr(frappe.local, "form_dict", None) or {}
+	cmd = form_dict.get("cmd")
+	if cmd:  # frappe/app.py runs `cmd` whatever the path says
+		return Route(method=str(cmd))
+	return path_route()
 
 
 def called_method() -> str | None:
 	"""The dotted path of the whitelisted method the request calls, or None."""
-	match = _METHOD_PATH.match(frappe.request.path)
-	if not match:
-		form_dict = getattr(frappe.local, "form_dict", None) or {}
-		return form_dict.get("cmd")  # the legacy `cmd` route
-	first, second = match.groups()
-	if second is None:
-		return first
+	return current_route().method
+
+
+def path_route() -> Route:
+	"""What the path of the request names, through Frappe's own API routing map."""
+	if not frappe.request.path.startswith("/api/"):
+		return Route()
 	try:
-		return f"{load_doctype_module(first).__name__}.{second}"
+		rule, arguments = API_URL_MAP.bind_to_environ(frappe.request.environ).match(return_rule=True)
+	except HTTPException:
+		return Route()  # Frappe answers 404 or 405 and runs nothing
+	name = getattr(rule.endpoint, "__name__", "")
+	if name == "handle_rpc_call":
+		# frappe.api.v1 calls the first segment of /api/method/<path:method>.
+		method = arguments["method"].split("/")[0]
+		if arguments.get("doctype"):
+			method = _controller_method(arguments["doctype"], method)
+		return Route(method=method)
+	if rule.rule.startswith(_V2_NAMED_METHODS):
+		return Route(method=rule.rule[len(_V2_NAMED_METHODS) :])
+	action = DOCUMENT_ACTIONS.get(name)
+	if action is None:
+		return Route(unknown=True)
+	form_dict = getattr(frappe.local, "form_dict", None) or {}
+	if action == "read" and "run_method" in form_dict:
+		action = "run_method"  # frappe.api.v1.read_doc runs the method instead
+	return Route(doctype=arguments["doctype"], action=action)
+
+
+def _controller_method(doctype: str, method: str) -> str:
+	"""/api/v2/method/<doctype>/<method>: a method of the DocType's controller module."""
+	try:
+		return f"{load_doctype_module(doctype).__name__}.{method}"
 	except Exception:
-		return f"{first}.{second}"  # no such DocType: Frappe answers the request with its own error
+		return f"{doctype}.{method}"  # no such DocType: Frappe answers the request with its own error

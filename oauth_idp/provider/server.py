@@ -19,7 +19,7 @@ from oauth_idp.protocol.client_auth import PUBLIC
 from oauth_idp.protocol.params import check_authorization_features, parse_urlencoded, single_valued
 from oauth_idp.protocol.tokens import new_token
 from oauth_idp.provider import store
-from oauth_idp.provider.responses import json_response
+from oauth_idp.provider.responses import json_response, refused_http_method
 from oauth_idp.provider.validator import IdPRequestValidator
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -138,8 +138,8 @@ def client_endpoint(create_response) -> Response:
 	"""Run a token, revocation or introspection request: POST only, standard errors, no-store, and
 	nothing written unless the request succeeds (except revoking a grant found compromised)."""
 	try:
-		if frappe.request.method != "POST":
-			raise errors.MethodNotAllowedError("POST")
+		if refused := refused_http_method():
+			raise refused
 		params = request_params()
 		headers, body, status = create_response(
 			get_server(), frappe.request.base_url, "POST", params, request_headers()

@@ -10,6 +10,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 from frappe.utils.password import check_password, update_password
 
+from oauth_idp.protocol import access as access_rules
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.tokens import token_hash
 
@@ -47,13 +48,22 @@ def client_secret_matches(client_id: str, secret: str) -> bool:
 # Grants and consent ----------------------------------------------------------------------------------
 
 
-def create_grant(client_id: str, user: str, scopes: list[str], auth_time, session_hash: str | None) -> str:
+def user_may_use(client, user: str) -> bool:
+	"""Allowed Roles: a client limited to some roles serves only users who have one of them."""
+	return access_rules.roles_allow((row.role for row in client.allowed_roles), frappe.get_roles(user))
+
+
+def create_grant(
+	client_id: str, user: str, scopes: list[str], reach: list[str], auth_time, session_hash: str | None
+) -> str:
+	"""One consent in one login session. `reach` is what the consent covered (ClientScopes.reach)."""
 	grant = frappe.get_doc(
 		{
 			"doctype": GRANT,
 			"client": client_id,
 			"user": user,
 			"scopes": scope_rules.join(scopes),
+			"reach": scope_rules.join(reach),
 			"auth_time": auth_time,
 			"session_hash": session_hash,
 			"status": "Active",
@@ -106,14 +116,20 @@ def consented_scopes(user: str, client_id: str) -> list[str]:
 	return scope_rules.parse(scopes) if scopes else []
 
 
-def remember_consent(user: str, client_id: str, scopes: list[str]) -> None:
+def consent_covers(user: str, client_id: str, reach: list[str]) -> bool:
+	"""Did the user consent to all of `reach` before? A named scope that includes more since then
+	needs a new consent."""
+	return scope_rules.is_subset(reach, consented_scopes(user, client_id))
+
+
+def remember_consent(user: str, client_id: str, reach: list[str]) -> None:
 	name = frappe.db.get_value(CONSENT, {"user": user, "client": client_id})
 	if name:
-		merged = scope_rules.join([*consented_scopes(user, client_id), *scopes])
+		merged = scope_rules.join([*consented_scopes(user, client_id), *reach])
 		frappe.db.set_value(CONSENT, name, "scopes", merged)
 	else:
 		frappe.get_doc(
-			{"doctype": CONSENT, "user": user, "client": client_id, "scopes": scope_rules.join(scopes)}
+			{"doctype": CONSENT, "user": user, "client": client_id, "scopes": scope_rules.join(reach)}
 		).insert(ignore_permissions=True)
 
 
@@ -234,6 +250,7 @@ class AccessToken:
 	client: str
 	grant: str
 	scopes: tuple[str, ...]
+	reach: tuple[str, ...]  # of its grant
 	client_allowed_scopes: tuple[str, ...]
 	client_full_user_access: bool
 
@@ -244,9 +261,11 @@ def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None
 	Returns the token, or None and the reason it is not valid.
 	"""
 	rows = frappe.db.sql(
-		f"""select t.name, t.user, t.client, t.`grant`, t.scopes, t.expires_at, t.status,
-			u.enabled as user_enabled, c.enabled as client_enabled, c.allowed_scopes, c.full_user_access
+		f"""select t.name, t.user, t.client, t.`grant`, t.scopes, t.expires_at, t.status, g.reach,
+			u.enabled as user_enabled, c.enabled as client_enabled, c.allowed_scopes, c.full_user_access,
+			c.allowed_role_names
 		from `tab{TOKEN}` t
+		join `tab{GRANT}` g on g.name = t.`grant`
 		join `tabUser` u on u.name = t.user
 		join `tab{CLIENT}` c on c.name = t.client
 		where t.access_token_hash = %s""",
@@ -264,12 +283,18 @@ def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None
 		return None, "The user of this access token is disabled."
 	if not row.client_enabled:
 		return None, "The client of this access token is disabled."
+	# Only clients limited to some roles pay for the (cached) roles of the user.
+	if row.allowed_role_names and not access_rules.roles_allow(
+		row.allowed_role_names.split("\n"), frappe.get_roles(row.user)
+	):
+		return None, "The user of this access token may no longer use this app."
 	access = AccessToken(
 		row.name,
 		row.user,
 		row.client,
 		row.grant,
 		tuple(scope_rules.parse(row.scopes)),
+		tuple(scope_rules.parse(row.reach)),
 		tuple(scope_rules.parse(row.allowed_scopes)),
 		bool(row.full_user_access),
 	)

@@ -11,8 +11,26 @@ from oauthlib.openid import RequestValidator
 from oauth_idp.protocol import capabilities, client_auth, redirects
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.client_auth import PUBLIC
-from oauth_idp.protocol.errors import InvalidClientError, InvalidGrantError, UnsupportedResponseTypeError
+from oauth_idp.protocol.errors import (
+	InvalidClientError,
+	InvalidGrantError,
+	InvalidScopeError,
+	UnsupportedResponseTypeError,
+)
 from oauth_idp.provider import enforcement, identity, store
+
+
+def consent_needed(client, user: str, reach: list[str], prompt=frozenset()) -> bool:
+	"""Must the user be asked? Always for prompt=consent; never for a trusted client; otherwise
+	unless an earlier consent covered all of it (OIDC Core §3.1.2.4)."""
+	if "consent" in prompt:
+		return True
+	return not client.skip_consent and not store.consent_covers(user, client.name, reach)
+
+
+def refuse_grant(request, description: str):
+	"""RFC 6749 §5.2 invalid_grant, saying why."""
+	raise InvalidGrantError(description=description, request=request)
 
 
 class IdPRequestValidator(RequestValidator):
@@ -81,7 +99,17 @@ class IdPRequestValidator(RequestValidator):
 		return bool(client and client.client_type == PUBLIC)
 
 	def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
-		return scope_rules.is_subset(scopes, enforcement.client_scopes(client).requestable())
+		configuration = enforcement.client_scopes(client)
+		if not scopes:  # §3.3: no scope asked for, and no default (the client's allowed scopes)
+			raise InvalidScopeError(
+				description="Ask for a scope: this client has no default.", request=request
+			)
+		refused = [scope for scope in scopes if scope not in configuration.requestable()]
+		if refused:
+			description = "This client may not ask for: " + " ".join(refused)
+			raise InvalidScopeError(description=description, request=request)
+		request.idp_reach = configuration.reach(scopes)
+		return True
 
 	def get_default_scopes(self, client_id, request, *args, **kwargs):
 		return scope_rules.parse(request.client.allowed_scopes)
@@ -89,7 +117,12 @@ class IdPRequestValidator(RequestValidator):
 	def save_authorization_code(self, client_id, code, request, *args, **kwargs):
 		client = request.client
 		grant = store.create_grant(
-			client.name, request.user, request.scopes, request.auth_time, request.session_hash
+			client.name,
+			request.user,
+			request.scopes,
+			request.idp_reach,
+			request.auth_time,
+			request.session_hash,
 		)
 		store.save_code(
 			code["code"],
@@ -111,10 +144,7 @@ class IdPRequestValidator(RequestValidator):
 		return frappe.session.user != "Guest"
 
 	def validate_silent_authorization(self, request):
-		client = request.client
-		return bool(client.skip_consent) or scope_rules.is_subset(
-			request.scopes, store.consented_scopes(frappe.session.user, client.name)
-		)
+		return not consent_needed(request.client, frappe.session.user, request.idp_reach)
 
 	def validate_user_match(self, id_token_hint, scopes, claims, request):
 		return True
@@ -129,21 +159,29 @@ class IdPRequestValidator(RequestValidator):
 	def validate_code(self, client_id, code, client, request, *args, **kwargs):
 		row = store.lock_code(code)
 		if row is None or row.client != client.name:
-			return False
+			refuse_grant(request, "The authorization code is not valid for this client.")
 		if row.status != "Valid":
 			# §4.1.2: a code used twice revokes every token issued from it.
 			store.flag_compromised_grant(row.grant, "authorization code replayed")
-			return False
-		if get_datetime(row.expires_at) <= now_datetime() or not store.grant_is_active(row.grant):
-			return False
-		if not store.user_is_enabled(row.user):
-			return False
+			refuse_grant(request, "The authorization code was used before; its tokens are revoked.")
+		if get_datetime(row.expires_at) <= now_datetime():
+			refuse_grant(request, "The authorization code has expired.")
+		self._check_grant_still_holds(request, client, row)
 		store.mark_code_used(row.name)
 		request.idp_code = row
 		request.idp_grant = row.grant
 		request.user = row.user
 		request.scopes = scope_rules.parse(row.scopes)
 		return True
+
+	def _check_grant_still_holds(self, request, client, row) -> None:
+		"""What the user authorized still stands: the grant, the user, the client's Allowed Roles."""
+		if not store.grant_is_active(row.grant):
+			refuse_grant(request, "This authorization has been revoked.")
+		if not store.user_is_enabled(row.user):
+			refuse_grant(request, "The user is disabled.")
+		if not store.user_may_use(client, row.user):
+			refuse_grant(request, "This user may no longer use this app.")
 
 	def get_code_challenge(self, code, request):
 		return request.idp_code.code_challenge or None
@@ -173,15 +211,14 @@ class IdPRequestValidator(RequestValidator):
 	def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
 		row = store.lock_refresh_token(refresh_token)
 		if row is None or row.client != client.name:
-			return False
+			refuse_grant(request, "The refresh token is not valid for this client.")
 		if row.status == "Rotated":
 			# OAuth 2.1 §4.3.1: a rotated refresh token used again means it leaked; end the grant.
 			store.flag_compromised_grant(row.grant, "rotated refresh token reused")
-			return False
+			refuse_grant(request, "The refresh token was used before; its grant is revoked.")
 		if row.status != "Active" or get_datetime(row.refresh_expires_at) <= now_datetime():
-			return False
-		if not store.grant_is_active(row.grant) or not store.user_is_enabled(row.user):
-			return False
+			refuse_grant(request, "The refresh token has expired or been revoked.")
+		self._check_grant_still_holds(request, client, row)
 		store.mark_rotated(row.name)
 		request.idp_refreshed = row
 		request.idp_grant = row.grant
@@ -242,7 +279,11 @@ class IdPRequestValidator(RequestValidator):
 
 	def introspect_token(self, token, token_type_hint, request, *args, **kwargs):
 		if request.client.client_type == PUBLIC:
-			return None
+			# §2.1: the endpoint authorizes its callers (against token scanning); a public client
+			# cannot prove who it is.
+			raise InvalidClientError(
+				description="Introspection is for confidential clients.", request=request
+			)
 		row = store.find_token_any(token, request.client.name)
 		if row is None or row.status != "Active" or not store.user_is_enabled(row.user):
 			return None

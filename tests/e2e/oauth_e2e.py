@@ -8,6 +8,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import secrets
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, urlsplit
@@ -87,7 +88,7 @@ def request_after_login(login_location: str) -> tuple[str, dict[str, str]]:
 	"""The path and the parameters a login redirect (`/login?redirect-to=…`) comes back to."""
 	back = query_of(login_location)["redirect-to"]
 	params = query_of(back)
-	assert params.pop(LOGIN_AFTER).isdigit(), back
+	assert re.fullmatch(r"\d+\.[0-9a-f]{64}", params.pop(LOGIN_AFTER)), back  # a signed time
 	return urlsplit(back).path, params
 
 

@@ -134,6 +134,8 @@ def test_rfc8252_s7_3_loopback_redirect_may_use_any_port(requested, registered):
 		("http://127.0.0.1:51004/cb", "http://127.0.0.1/cb?x=1"),
 		("http://127.0.0.1:51004/cb?x=2", "http://127.0.0.1/cb?x=1"),
 		("http://127.0.0.1:99999/cb", "http://127.0.0.1/cb"),  # not a port
+		("http://127.0.0.1:0/cb", "http://127.0.0.1/cb"),  # nothing listens on port 0
+		("http://127.0.0.1:00/cb", "http://127.0.0.1:8080/cb"),
 		("http://127.0.0.1:abc/cb", "http://127.0.0.1/cb"),
 		("http://[::1:51004/cb", "http://[::1]/cb"),  # not a URI
 	],

@@ -3,6 +3,8 @@
 
 frappe.ui.form.on("IdP Client", {
 	refresh(frm) {
+		// Frappe hides the field a document is named after; the Client ID is what apps are given.
+		frm.toggle_display("client_id", true);
 		if (frm.doc.full_user_access) {
 			frm.dashboard.add_comment(
 				__(

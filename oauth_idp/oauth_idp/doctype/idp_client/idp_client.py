@@ -15,6 +15,14 @@ from oauth_idp.protocol.tokens import new_client_id, new_token
 from oauth_idp.provider import enforcement, store
 
 
+def is_whitelisted_method(method: str) -> bool:
+	try:
+		function = frappe.get_attr(method)
+	except Exception:
+		return False
+	return getattr(function, "__func__", function) in frappe.whitelisted
+
+
 class IdPClient(Document):
 	def before_insert(self):
 		if not self.client_id:
@@ -32,10 +40,18 @@ class IdPClient(Document):
 				row.includes = scope_rules.join(scope_rules.parse(row.includes))
 		except OAuth2Error as error:
 			frappe.throw(error.description)
+		self.validate_scope_tables()
+		self.set_allowed_role_names()
 		configuration = enforcement.client_scopes(self)
 		if problems := configuration.problems():
 			frappe.throw("<br>".join(problems), title=_("Scope table"))
 		if not self.full_user_access:
+			if misplaced := sorted(scope for scope in configuration.other if ":" in scope):
+				frappe.throw(
+					_(
+						"Allowed Scopes holds OpenID scopes and {0}. {1} reach nothing there: tick them in the Scope Table or add them to Whitelisted Methods."
+					).format("<code>all</code>", ", ".join(misplaced))
+				)
 			meaningless = (
 				configuration.other - {*scope_rules.RESERVED, scope_rules.ALL} - set(configuration.named)
 			)
@@ -54,6 +70,22 @@ class IdPClient(Document):
 			)
 		if (self.access_token_lifetime or 0) <= 0 or (self.refresh_token_lifetime or 0) <= 0:
 			frappe.throw(_("Token lifetimes must be positive."))
+
+	def set_allowed_role_names(self):
+		# Every bearer request checks the roles: one column of the client's row, not a second table.
+		self.allowed_role_names = "\n".join(sorted(row.role for row in self.allowed_roles))
+
+	def validate_scope_tables(self):
+		for row in self.scopes:
+			if frappe.is_table(row.document_type):
+				frappe.throw(
+					_(
+						"{0} is a child table: a token reaches its rows through the DocType they belong to."
+					).format(frappe.bold(row.document_type))
+				)
+		for row in self.methods:
+			if not is_whitelisted_method(row.method):
+				frappe.throw(_("{0} is not a whitelisted method.").format(frappe.bold(row.method)))
 
 	def before_save(self):
 		# A secret is never stored in this field; it is only shown once, after it is issued.

@@ -50,3 +50,15 @@ class TestIdPClient(IdPTestCase):
 			make_client(redirect_uris="https://app.example.com/cb#frag")
 		with self.assertRaises(frappe.ValidationError):
 			make_client(code_lifetime=601)
+
+	def test_misplaced_scopes_unknown_methods_and_child_tables_are_refused(self):
+		with self.assertRaises(frappe.ValidationError):
+			make_client(allowed_scopes="openid ToDo:read")  # belongs in the scope table
+		make_client(app_name="Legacy Scope Names", allowed_scopes="openid ToDo:read", full_user_access=1)
+		with self.assertRaises(frappe.ValidationError):
+			make_client(methods=[{"method": "no.such.method"}])
+		with self.assertRaises(frappe.ValidationError):
+			make_client(methods=[{"method": "frappe.utils.now"}])  # exists, but is not whitelisted
+		make_client(app_name="Whitelisted Method", methods=[{"method": "frappe.auth.get_logged_user"}])
+		with self.assertRaises(frappe.ValidationError):
+			make_client(scopes=[{"document_type": "Has Role", "read": 1}])

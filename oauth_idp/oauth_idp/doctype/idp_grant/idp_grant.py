@@ -14,7 +14,9 @@ class IdPGrant(Document):
 		if self.status != "Active":
 			return
 		client = frappe.get_cached_doc(store.CLIENT, self.client)
-		access = enforcement.client_scopes(client).access(scope_rules.parse(self.scopes))
+		access = enforcement.client_scopes(client).access(
+			scope_rules.parse(self.scopes), scope_rules.parse(self.reach)
+		)
 		self.set_onload("access", access.lines())
 
 	@frappe.whitelist()
