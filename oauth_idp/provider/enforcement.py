@@ -144,7 +144,7 @@ def deny(scope: str) -> None:
 		frappe.local.oauth_missing_scope = scope
 
 
-# What the request calls -----------------------------------------------------------------------------------
+# What the request calls ------------------------------------------------------------------------------
 
 
 def method_scope_needed(method: str, access: access_rules.Access) -> str | None:

@@ -56,20 +56,6 @@ def own_name(method: str | None) -> str | None:
 	return method if method in OWN_ENDPOINTS else hooks.override_whitelisted_methods.get(method)
 
 
-def current_endpoint(route: "Route | None" = None) -> Endpoint | None:
-	"""The provider endpoint the current request (whose route may be known already) reaches, if any."""
-	if frappe.request.path in WELL_KNOWN_PATHS:
-		return OWN_ENDPOINTS[DISCOVERY_DOCUMENT]
-	return provider_endpoint((route or current_route()).method)
-
-
-def ignore_cmd_on_provider_paths() -> None:
-	"""before_request hook: Frappe runs a `cmd` parameter in place of the method in the path. The
-	provider's URLs answer as themselves (RFC 6749 §3.2: the token endpoint is its URL)."""
-	if provider_endpoint(path_route().method):
-		frappe.local.form_dict.pop("cmd", None)
-
-
 # Routes ----------------------------------------------------------------------------------------------
 
 # Frappe's REST document endpoints (frappe.api.v1, frappe.api.v2), by function name, and what each does.
@@ -141,3 +127,20 @@ def _controller_method(doctype: str, method: str) -> str:
 		return f"{load_doctype_module(doctype).__name__}.{method}"
 	except Exception:
 		return f"{doctype}.{method}"  # no such DocType: Frappe answers the request with its own error
+
+
+# The request and the provider's endpoints ------------------------------------------------------------
+
+
+def current_endpoint(route: Route | None = None) -> Endpoint | None:
+	"""The provider endpoint the current request (whose route may be known already) reaches, if any."""
+	if frappe.request.path in WELL_KNOWN_PATHS:
+		return OWN_ENDPOINTS[DISCOVERY_DOCUMENT]
+	return provider_endpoint((route or current_route()).method)
+
+
+def ignore_cmd_on_provider_paths() -> None:
+	"""before_request hook: Frappe runs a `cmd` parameter in place of the method in the path. The
+	provider's URLs answer as themselves (RFC 6749 §3.2: the token endpoint is its URL)."""
+	if provider_endpoint(path_route().method):
+		frappe.local.form_dict.pop("cmd", None)

@@ -50,7 +50,15 @@ def client_secret_matches(client_id: str, secret: str) -> bool:
 
 def user_may_use(client, user: str) -> bool:
 	"""Allowed Roles: a client limited to some roles serves only users who have one of them."""
-	return access_rules.roles_allow((row.role for row in client.allowed_roles), frappe.get_roles(user))
+	return _roles_allow(client.allowed_role_names, user)
+
+
+def _roles_allow(allowed_role_names: str | None, user: str) -> bool:
+	"""The client keeps its Allowed Roles one per line (IdP Client.set_allowed_role_names). Only
+	clients limited to some roles pay for the user's (cached) roles."""
+	if not allowed_role_names:
+		return True
+	return access_rules.roles_allow(allowed_role_names.splitlines(), frappe.get_roles(user))
 
 
 def create_grant(
@@ -283,10 +291,7 @@ def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None
 		return None, "The user of this access token is disabled."
 	if not row.client_enabled:
 		return None, "The client of this access token is disabled."
-	# Only clients limited to some roles pay for the (cached) roles of the user.
-	if row.allowed_role_names and not access_rules.roles_allow(
-		row.allowed_role_names.split("\n"), frappe.get_roles(row.user)
-	):
+	if not _roles_allow(row.allowed_role_names, row.user):
 		return None, "The user of this access token may no longer use this app."
 	access = AccessToken(
 		row.name,
