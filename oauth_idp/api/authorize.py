@@ -16,6 +16,7 @@ from oauth_idp.protocol import errors
 from oauth_idp.protocol import prompt as prompt_rules
 from oauth_idp.protocol.tokens import token_hash
 from oauth_idp.provider import enforcement, identity, routing, store
+from oauth_idp.provider.guard import TOKEN_IS_NO_LOGIN, current_access
 from oauth_idp.provider.responses import framework_error, refused_http_method
 from oauth_idp.provider.server import get_server, log_unexpected_error, request_headers, request_params
 from oauth_idp.provider.validator import consent_needed
@@ -32,7 +33,7 @@ MESSAGE_TEMPLATE = "templates/oauth_idp/message.html"
 @frappe.whitelist(allow_guest=True, xss_safe=True, methods=routing.EVERY_HTTP_METHOD)
 def authorize(**kwargs):
 	frappe.local.oauth_idp_answered = True
-	if refused := refused_http_method():
+	if refused := refused_at_the_door():
 		return message_page(refused)
 	try:
 		params = request_params()
@@ -48,7 +49,7 @@ def authorize(**kwargs):
 def approve(**kwargs):
 	"""The consent form's POST. Frappe's session CSRF token guards it."""
 	frappe.local.oauth_idp_answered = True
-	if refused := refused_http_method():
+	if refused := refused_at_the_door():
 		return message_page(refused)
 	try:
 		params = request_params()
@@ -62,6 +63,14 @@ def approve(**kwargs):
 		return message_page(EXPIRED_FORM)
 	decision = params.pop("decision", None)
 	return decide(params, decision=decision)
+
+
+def refused_at_the_door() -> errors.OAuth2Error | None:
+	"""An HTTP method these endpoints do not serve; or a request that an access token authenticated,
+	however it came here (the guard refuses it at these URLs, but another method may call them)."""
+	if refused := refused_http_method():
+		return refused
+	return TOKEN_IS_NO_LOGIN if current_access() is not None else None
 
 
 def decide(params: dict, decision: str | None = None) -> Response:

@@ -62,6 +62,7 @@ DOCTYPE_METHODS = {
 	"frappe.desk.search.search_widget": "read",
 	"run_doc_method": "write",
 	"frappe.handler.run_doc_method": "write",
+	"frappe.api.v2.run_doc_method": "write",
 	"frappe.client.get_count": "read",
 	"frappe.desk.reportview.export_query": "export",
 	"frappe.utils.print_format.download_pdf": "print",
@@ -70,7 +71,9 @@ DOCTYPE_METHODS = {
 	"frappe.client.attach_file": "write",
 }
 UPLOAD_METHODS = frozenset({"upload_file", "frappe.handler.upload_file", "frappe.client.attach_file"})
-RUN_DOC_METHODS = frozenset({"run_doc_method", "frappe.handler.run_doc_method"})
+RUN_DOC_METHODS = frozenset(
+	{"run_doc_method", "frappe.handler.run_doc_method", "frappe.api.v2.run_doc_method"}
+)
 # Whitelisted methods that call another whitelisted method named in one of their parameters.
 DELEGATING_METHODS = {
 	"upload_file": "method",
@@ -91,7 +94,7 @@ DOCUMENT_ACTION_PERMISSIONS = {
 	"count": "read",
 }
 # Of those, the ones that check no permission on each record: the DocType in the path decides even
-# for files and child tables.
+# for child tables.
 DOCUMENT_ACTIONS_WITHOUT_RECORD_CHECKS = frozenset({"run_method", "meta", "count"})
 
 # The effective access of the current request ---------------------------------------------------------
@@ -148,9 +151,9 @@ def deny(scope: str) -> None:
 
 
 def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
-	"""The scope a token lacks to call `method`, or None if it may."""
-	if routing.provider_endpoint(method):
-		return None  # the provider's endpoints decide for themselves (userinfo needs `openid`)
+	"""The scope a token lacks to call `method`, or None if it may. A method that another one calls
+	for the request (DELEGATING_METHODS) is asked the same, the provider's endpoints included: only the
+	method a request calls itself may be one of them (check_request)."""
 	form = frappe.form_dict
 	parameter = DELEGATING_METHODS.get(method)
 	if parameter and (delegate := form.get(parameter)):
@@ -158,9 +161,13 @@ def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 			return needed
 		if method in UPLOAD_METHODS:
 			return None  # upload_file hands the file to that method, which decides what it does
+	if method in UPLOAD_METHODS and form.get("file_url"):
+		# Frappe makes a File of any URL it is given, and a File of a private URL opens that file to
+		# whoever may read the File's document: only a token that may create Files may do that.
+		return _doctype_scope_needed(access, "File", "create")
 	if method in DATA_METHODS:
 		permission, doctype = DATA_METHODS[method], form.get("doctype")
-		if permission is None or not isinstance(doctype, str) or _belongs_to_a_record(doctype):
+		if permission is None or not isinstance(doctype, str) or frappe.is_table(doctype):
 			return None  # the permission checks on the records decide
 		return _doctype_scope_needed(access, doctype, permission)
 	if method in DOCTYPE_METHODS:
@@ -174,15 +181,9 @@ def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
 
 def document_scope_needed(route: routing.Route, access: access_rules.Access) -> str | None:
 	"""The scope a token lacks for one of Frappe's REST document endpoints, or None."""
-	if route.action not in DOCUMENT_ACTIONS_WITHOUT_RECORD_CHECKS and _belongs_to_a_record(route.doctype):
-		return None  # the permission checks on the records decide
+	if route.action not in DOCUMENT_ACTIONS_WITHOUT_RECORD_CHECKS and frappe.is_table(route.doctype):
+		return None  # a child row belongs to its parent: the permission checks on the rows decide
 	return _doctype_scope_needed(access, route.doctype, DOCUMENT_ACTION_PERMISSIONS[route.action])
-
-
-def _belongs_to_a_record(doctype: str) -> bool:
-	"""Files and child rows are reached through the document they belong to, which only the
-	permission check on each record knows (resource_doctype)."""
-	return doctype == "File" or frappe.is_table(doctype)
 
 
 def _doctype_scope_needed(access: access_rules.Access, doctype: str, permission: str) -> str | None:
@@ -194,9 +195,12 @@ def _requested_doctype(method: str) -> str | None:
 	form = frappe.form_dict
 	if method not in RUN_DOC_METHODS:
 		return form.get("doctype")
-	if form.get("dt"):
-		return form.dt  # run_doc_method prefers dt/dn over docs
-	document = form.get("docs") or form.get("document")
+	if method == "frappe.api.v2.run_doc_method":
+		document = form.get("document")  # v2 reads only this
+	elif form.get("dt"):
+		return form.dt  # frappe.handler.run_doc_method prefers dt/dn over docs
+	else:
+		document = form.get("docs")
 	if isinstance(document, str):
 		try:
 			document = json.loads(document)
@@ -227,6 +231,8 @@ def check_request(route: routing.Route) -> None:
 	if access.full:
 		return
 	install_permission_guard()
+	if routing.provider_endpoint(route.method):
+		return  # the provider's endpoints decide for themselves (userinfo needs `openid`)
 	if route.method:
 		needed = method_scope_needed(route.method, access)
 	elif route.doctype:
@@ -240,14 +246,25 @@ def check_request(route: routing.Route) -> None:
 # Permission checks -----------------------------------------------------------------------------------
 
 
-def resource_doctype(doctype: str, doc=None, parent_doctype: str | None = None) -> str:
-	"""The DocType whose scope covers a permission check: child tables through their parent, files
-	through the document they are attached to."""
+def resource_doctypes(doctype: str, doc=None, parent_doctype: str | None = None) -> list[str]:
+	"""The DocTypes whose scopes cover a permission check: a file's through the document it is attached
+	to; a child row's through its parent, both the one it is stored under and the one the request
+	names (so a row cannot move to, or be read under, a parent the token may not reach). A parent that
+	has no such table is no parent: the check is then on the child table, which no scope grants."""
 	if doctype == "File" and getattr(doc, "attached_to_doctype", None):
-		return doc.attached_to_doctype
-	if frappe.is_table(doctype):
-		return parent_doctype or getattr(doc, "parenttype", None) or doctype
-	return doctype
+		return [doc.attached_to_doctype]
+	if not frappe.is_table(doctype):
+		return [doctype]
+	name = getattr(doc, "name", None)
+	stored = frappe.db.get_value(doctype, name, "parenttype") if name else None
+	claimed = getattr(doc, "parenttype", None) or parent_doctype
+	parents = list(dict.fromkeys(parent for parent in (stored, claimed) if parent)) or [doctype]
+	return [parent if owns_table(parent, doctype) else doctype for parent in parents]
+
+
+def owns_table(parent: str, child: str) -> bool:
+	meta = frappe.get_meta(parent)
+	return not meta.istable and any(field.options == child for field in meta.get_table_fields())
 
 
 def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_doctype=None) -> bool:
@@ -256,15 +273,31 @@ def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_docty
 		return True
 	if not isinstance(doctype, str):  # frappe.permissions.has_permission accepts a document first
 		doc, doctype = doctype, doctype.doctype
-	target = resource_doctype(doctype, doc if not isinstance(doc, str | int) else None, parent_doctype)
-	if target == "File" and doc is None and (method := routing.called_method()) in UPLOAD_METHODS:
-		target = _requested_doctype(method) or target  # an upload's File is attached to this document
-	if doctype == "File" and target != "File" and ptype in ("write", "create", "delete"):
-		ptype = "write"  # attaching to or detaching from a document changes it
-	if access.allows(target, ptype):
-		return True
-	deny(access_rules.doctype_scope(target, access_rules.scope_permission(ptype)))
-	return False
+	targets = resource_doctypes(doctype, doc if not isinstance(doc, str | int) else None, parent_doctype)
+	if targets == ["File"] and doc is None and (method := routing.called_method()) in UPLOAD_METHODS:
+		targets = [_requested_doctype(method) or "File"]  # an upload's File is attached to this document
+	if targets != [doctype] and ptype in ("write", "create", "delete"):
+		ptype = "write"  # a file attached to a document, or a row of its table, changes with it
+	for target in targets:
+		if not access.allows(target, ptype):
+			deny(access_rules.doctype_scope(target, access_rules.scope_permission(ptype)))
+			return False
+	return True
+
+
+def child_rows_in_scope(user=None, doctype=None) -> str:
+	"""permission_query_conditions "*": a token lists a child table's rows only under parents its
+	scopes let it read. Frappe's query of a child table filters on no parent at all, so without this
+	the rows of every DocType that shares the table would come back."""
+	access = current_access()
+	if access is None or access.full or not doctype or not frappe.is_table(doctype):
+		return ""
+	parents = [
+		parent for parent in access.doctypes if access.allows(parent, "read") and owns_table(parent, doctype)
+	]
+	if not parents:
+		return "1=0"  # not reached: the permission check on the list refused it before
+	return f"`tab{doctype}`.`parenttype` in ({', '.join(frappe.db.escape(parent) for parent in parents)})"
 
 
 @functools.cache

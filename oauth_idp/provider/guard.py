@@ -17,6 +17,10 @@ from oauth_idp.protocol import errors
 from oauth_idp.provider import enforcement, routing, store
 from oauth_idp.provider.responses import forget_cookies, reject_request
 
+# RFC 6749 §3.1: the authorization endpoint authenticates the user itself.
+TOKEN_IS_NO_LOGIN = errors.InvalidRequestError(
+	description="The authorization endpoint takes no access token: the user signs in there."
+)
 # RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
@@ -38,11 +42,7 @@ def read_authorization_header() -> None:
 	# Frappe's own bearer check would look this token up again in its tables; it is ours.
 	environ.pop("HTTP_AUTHORIZATION")
 	if endpoint and endpoint.kind == routing.AUTHORIZATION:
-		reject_request(
-			errors.InvalidRequestError(
-				description="The authorization endpoint takes no access token: the user signs in there."
-			)
-		)
+		reject_request(TOKEN_IS_NO_LOGIN)
 	credentials = header.strip()[len(scheme) :]
 	token = credentials.strip(" ")
 	# RFC 6750 §2.1: "Bearer" 1*SP b64token. A tab, a second token or an empty one is malformed.

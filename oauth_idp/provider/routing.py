@@ -111,7 +111,9 @@ def path_route() -> Route:
 			method = _controller_method(arguments["doctype"], method)
 		return Route(method=method)
 	if rule.rule.startswith(_V2_NAMED_METHODS):
-		return Route(method=rule.rule[len(_V2_NAMED_METHODS) :])
+		# By the module that serves it: v2's run_doc_method is not v1's (frappe.handler's), and reads
+		# other parameters.
+		return Route(method=f"{rule.endpoint.__module__}.{rule.rule.rsplit('/', 1)[1]}")
 	action = DOCUMENT_ACTIONS.get(name)
 	if action is None:
 		return Route(unknown=True)

@@ -119,6 +119,21 @@ def grant_is_active(grant: str) -> bool:
 	return frappe.db.get_value(GRANT, grant, "status") == "Active"
 
 
+def grant_scopes(grant: str) -> list[str]:
+	return scope_rules.parse(frappe.db.get_value(GRANT, grant, "scopes"))
+
+
+def grant_problem(grant: str, user: str, client) -> str | None:
+	"""Why what the user authorized no longer stands, or None: the grant, the user, Allowed Roles."""
+	if not grant_is_active(grant):
+		return "This authorization has been revoked."
+	if not user_is_enabled(user):
+		return "The user is disabled."
+	if not user_may_use(client, user):
+		return "This user may no longer use this app."
+	return None
+
+
 def consented_scopes(user: str, client_id: str) -> list[str]:
 	scopes = frappe.db.get_value(CONSENT, {"user": user, "client": client_id}, "scopes")
 	return scope_rules.parse(scopes) if scopes else []
@@ -270,6 +285,7 @@ def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None
 	"""
 	rows = frappe.db.sql(
 		f"""select t.name, t.user, t.client, t.`grant`, t.scopes, t.expires_at, t.status, g.reach,
+			g.status as grant_status,
 			u.enabled as user_enabled, c.enabled as client_enabled, c.allowed_scopes, c.full_user_access,
 			c.allowed_role_names
 		from `tab{TOKEN}` t
@@ -283,7 +299,7 @@ def find_access_token(access_token: str) -> tuple[AccessToken | None, str | None
 	if not rows:
 		return None, "The access token is not known."
 	row = rows[0]
-	if row.status != "Active":
+	if row.status != "Active" or row.grant_status != "Active":
 		return None, "The access token has been revoked."
 	if row.expires_at <= now_datetime():
 		return None, "The access token has expired."

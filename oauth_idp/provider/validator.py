@@ -175,13 +175,8 @@ class IdPRequestValidator(RequestValidator):
 		return True
 
 	def _check_grant_still_holds(self, request, client, row) -> None:
-		"""What the user authorized still stands: the grant, the user, the client's Allowed Roles."""
-		if not store.grant_is_active(row.grant):
-			refuse_grant(request, "This authorization has been revoked.")
-		if not store.user_is_enabled(row.user):
-			refuse_grant(request, "The user is disabled.")
-		if not store.user_may_use(client, row.user):
-			refuse_grant(request, "This user may no longer use this app.")
+		if problem := store.grant_problem(row.grant, row.user, client):
+			refuse_grant(request, problem)
 
 	def get_code_challenge(self, code, request):
 		return request.idp_code.code_challenge or None
@@ -226,7 +221,15 @@ class IdPRequestValidator(RequestValidator):
 		return True
 
 	def get_original_scopes(self, refresh_token, request, *args, **kwargs):
-		return scope_rules.parse(request.idp_refreshed.scopes)
+		# §6: a new refresh token's scope is the one presented, which is always its grant's; an access
+		# token may have been given fewer (narrowing at refresh is for that access token only).
+		return store.grant_scopes(request.idp_grant)
+
+	def is_within_original_scope(self, request_scopes, refresh_token, request, *args, **kwargs):
+		beyond = " ".join(
+			scope for scope in request_scopes if scope not in self.get_original_scopes(None, request)
+		)
+		raise InvalidScopeError(description="Beyond what was granted: " + beyond, request=request)
 
 	def rotate_refresh_token(self, request):
 		return True
@@ -285,17 +288,28 @@ class IdPRequestValidator(RequestValidator):
 				description="Introspection is for confidential clients.", request=request
 			)
 		row = store.find_token_any(token, request.client.name)
-		if row is None or row.status != "Active" or not store.user_is_enabled(row.user):
+		if row is None:
 			return None
-		expiry = row.expires_at if row.kind == "access_token" else row.refresh_expires_at
-		if expiry is None or get_datetime(expiry) <= now_datetime():
-			return None
-		return {
-			"scope": row.scopes,
+		# §2.2: active only if the site would accept the token now, for whatever reason it would not.
+		if row.kind == "access_token":
+			if store.find_access_token(token)[0] is None:
+				return None
+			expiry = row.expires_at
+		else:
+			expired = get_datetime(row.refresh_expires_at) <= now_datetime()
+			if row.status != "Active" or expired or store.grant_problem(row.grant, row.user, request.client):
+				return None
+			expiry = row.refresh_expires_at
+		claims = {
+			"scope": row.scopes
+			if row.kind == "access_token"
+			else scope_rules.join(store.grant_scopes(row.grant)),
 			"client_id": row.client,
 			"username": row.user,
 			"sub": identity.subject(row.user),
-			"token_type": "Bearer" if row.kind == "access_token" else "refresh_token",
 			"exp": identity.epoch(expiry),
 			"iss": identity.issuer(),
 		}
+		if row.kind == "access_token":
+			claims["token_type"] = "Bearer"  # RFC 6749 §7.1 types access tokens only
+		return claims

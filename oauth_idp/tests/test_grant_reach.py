@@ -2,13 +2,17 @@
 a named scope that includes more later widens no token and no remembered consent, and a user who
 loses the client's Allowed Roles loses its tokens."""
 
+import json
+
 import frappe
 
+from oauth_idp.api.introspect import introspect_token
 from oauth_idp.protocol.errors import OAuth2Error
 from oauth_idp.provider import identity, store
 from oauth_idp.tests.utils import (
 	IdPTestCase,
 	authorization_code,
+	call_endpoint,
 	http_request,
 	make_client,
 	make_user,
@@ -83,6 +87,13 @@ class TestGrantReach(IdPTestCase):
 		)
 		self.assertEqual((status, refused["error"]), (400, "invalid_grant"))
 		self.assertEqual(refused["error_description"], "This user may no longer use this app.")
+		# RFC 7662 §2.2: introspection says what a request with the token would be told.
+		for token in (body["access_token"], body["refresh_token"]):
+			_status, _headers, answer = call_endpoint(
+				introspect_token,
+				{"token": token, "client_id": client.name, "client_secret": client.client_secret},
+			)
+			self.assertEqual(json.loads(answer), {"active": False})
 
 	def test_a_client_with_no_default_scope_gets_invalid_scope_rfc6749_3_3(self):
 		client = make_client(app_name="Reach No Default", allowed_scopes="")

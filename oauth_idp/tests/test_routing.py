@@ -1,14 +1,18 @@
-"""What a token's request calls is what Frappe runs, so no path shape, `cmd` parameter or provider URL
-takes a request around the scope check (RFC 6750 §3.1 insufficient_scope); and a token is no login
-at the authorization endpoint (RFC 6749 §3.1)."""
+"""What a token's request calls is what Frappe runs, so no path shape, `cmd` parameter, delegated
+method or provider URL takes a request around the scope check (RFC 6750 §3.1 insufficient_scope); a
+token is no login at the authorization endpoint (RFC 6749 §3.1); child rows and files are reached only
+through documents in scope."""
 
 import json
 
 import frappe
 
+from oauth_idp.api.authorize import authorize
+from oauth_idp.provider import store
 from oauth_idp.tests.utils import (
 	IdPTestCase,
 	authorization_code,
+	call_endpoint,
 	http_request,
 	make_client,
 	make_user,
@@ -50,16 +54,32 @@ class TestRouting(IdPTestCase):
 			app_name="Routing Test",
 			allowed_scopes="openid",
 			skip_consent=1,
-			scopes=[{"document_type": "ToDo", "read": 1}],
+			scopes=[
+				{"document_type": "ToDo", "read": 1, "write": 1},
+				{"document_type": "Page", "read": 1},
+			],
 			methods=[{"method": LOGGED_USER}],
 		)
 		frappe.db.commit()
 		cls.narrow = cls.token("ToDo:read")
 		cls.with_method = cls.token(f"ToDo:read method:{LOGGED_USER}")
+		frappe.set_user(USER)
+		try:
+			cls.todo = frappe.get_doc({"doctype": "ToDo", "description": "routing test"}).insert().name
+		finally:
+			frappe.set_user("Administrator")
+		frappe.db.commit()
 
 	@classmethod
-	def token(cls, scope: str) -> str:
-		status, body = redeem(cls.client, authorization_code(cls.client, USER, scope=scope))
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		frappe.delete_doc("ToDo", cls.todo, ignore_permissions=True, force=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	@classmethod
+	def token(cls, scope: str, user: str = USER) -> str:
+		status, body = redeem(cls.client, authorization_code(cls.client, user, scope=scope))
 		assert status == 200, body
 		frappe.db.commit()
 		return body["access_token"]
@@ -161,3 +181,119 @@ class TestRouting(IdPTestCase):
 				method, "/api/resource/User/nobody-at-all@example.com", self.narrow, json={}
 			)
 			self.assert_insufficient_scope(response, scope, method)
+
+	def test_no_method_can_call_a_provider_endpoint_for_a_token(self):
+		"""upload_file runs the whitelisted method named in `method` (Frappe 15); the authorization
+		endpoint reached so would sign a narrow token's user in for an `all` token."""
+		wide = make_client(app_name="Routing Delegate", allowed_scopes="openid all", skip_consent=1)
+		frappe.db.commit()
+		params = {
+			"client_id": wide.name,
+			"response_type": "code",
+			"redirect_uri": "https://app.example.com/callback",
+			"scope": "all",
+		}
+		for endpoint in ("oauth_idp.api.authorize.authorize", "frappe.integrations.oauth2.authorize"):
+			for method, path in (
+				("GET", "/api/method/upload_file"),
+				("GET", "/api/v2/method/upload_file"),
+				("POST", "/api/method/frappe.handler.upload_file"),
+			):
+				with self.subTest(endpoint=endpoint, path=path):
+					kwargs = {"query_string" if method == "GET" else "data": {**params, "method": endpoint}}
+					response = http_request(method, path, self.narrow, **kwargs)
+					self.assert_insufficient_scope(response, f"method:{endpoint}", path)
+		frappe.db.commit()
+		self.assertFalse(frappe.db.exists("IdP Grant", {"client": wide.name}), "no code was issued")
+
+	def test_the_authorization_endpoint_serves_no_token_authenticated_request_however_reached(self):
+		frappe.local.oauth_access = store.find_access_token(self.narrow)[0]
+		try:
+			status, _headers, page = call_endpoint(authorize, {"client_id": self.client.name}, method="GET")
+		finally:
+			del frappe.local.oauth_access
+		self.assertEqual(status, 400)
+		self.assertIn("invalid_request", page)
+
+	def test_a_child_row_is_reached_only_through_a_parent_that_owns_it(self):
+		"""Frappe's own permission check trusts the Administrator's claimed parent; the scope check
+		holds for everyone."""
+		admin = self.token("ToDo:read ToDo:write", user="Administrator")
+		read = http_request(
+			"GET",
+			"/api/method/frappe.desk.reportview.get",
+			admin,
+			query_string={"doctype": "Has Role", "parent_doctype": "ToDo", "fields": '["name", "role"]'},
+		)
+		self.assert_insufficient_scope(read, "Has_Role:read", "a ToDo has no Has Role table")
+		row = frappe.db.get_value("Has Role", {"parent": USER, "parenttype": "User"})
+		moved = http_request(
+			"PUT", f"/api/resource/Has Role/{row}", admin, json={"parenttype": "ToDo", "parent": self.todo}
+		)
+		self.assert_insufficient_scope(moved, "User:write", "the row is stored under a User")
+		frappe.db.commit()
+		self.assertEqual(frappe.db.get_value("Has Role", row, "parenttype"), "User", "the row did not move")
+
+	def test_a_child_table_shared_by_several_parents_lists_only_the_rows_of_parents_in_scope(self):
+		token = self.token("Page:read")
+		response = http_request(
+			"GET",
+			"/api/method/frappe.client.get_list",
+			token,
+			query_string={
+				"doctype": "Has Role",
+				"parent": "Page",
+				"fields": '["parent", "parenttype"]',
+				"limit_page_length": 0,
+			},
+		)
+		self.assertEqual(response.status_code, 200, response.get_data(as_text=True)[:300])
+		rows = answer(response)["message"]
+		self.assertTrue(rows, "the Pages' own rows are listed")
+		self.assertEqual({row["parenttype"] for row in rows}, {"Page"}, "no User's roles")
+
+	def test_files_are_reached_only_through_documents_in_scope(self):
+		note = frappe.get_doc({"doctype": "Note", "title": "routing test"}).insert(ignore_permissions=True)
+		self.addCleanup(frappe.db.commit)  # cleanups run last first: this one after both deletes
+		self.addCleanup(frappe.delete_doc, "Note", note.name, ignore_permissions=True, force=True)
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "routing-test-secret.txt",
+				"content": b"secret",
+				"is_private": 1,
+				"attached_to_doctype": "Note",
+				"attached_to_name": note.name,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		self.addCleanup(frappe.delete_doc, "File", file.name, ignore_permissions=True, force=True)
+		for file_name in ("routing-test-secret.txt", "no-such-file.txt"):
+			response = http_request(
+				"GET",
+				"/api/method/frappe.client.get",
+				self.narrow,
+				query_string={"doctype": "File", "filters": json.dumps({"file_name": file_name})},
+			)
+			self.assert_insufficient_scope(response, "File:read", file_name)
+		writer = self.token("ToDo:read ToDo:write")
+		reattach = http_request(
+			"POST",
+			"/api/method/upload_file",
+			writer,
+			data={"file_url": file.file_url, "doctype": "ToDo", "docname": self.todo, "is_private": "1"},
+		)
+		self.assert_insufficient_scope(reattach, "File:create", "a File of an existing private URL")
+		download = http_request("GET", file.file_url, writer)
+		self.assert_insufficient_scope(download, "Note:read", file.file_url)
+
+	def test_v2_run_doc_method_is_checked_on_the_document_it_runs(self):
+		writer = self.token("ToDo:read ToDo:write")
+		note = {"doctype": "Note", "title": "routing test"}
+		response = http_request(
+			"POST",
+			"/api/v2/method/run_doc_method",
+			writer,
+			data={"dt": "ToDo", "method": "add_comment", "document": json.dumps(note)},
+		)
+		self.assert_insufficient_scope(response, "Note:write", "v2 reads `document`, not `dt`")

@@ -107,19 +107,29 @@ class TestTokenEndpoint(IdPTestCase):
 		self.assertEqual((status, reuse["error"]), (400, "invalid_grant"))
 		self.assertFalse(self.access_works(second["access_token"]), "reuse of a rotated token ends the grant")
 
-	def test_refresh_may_narrow_but_not_widen_scope_rfc6749_6(self):
+	def test_refresh_may_narrow_an_access_token_but_not_widen_the_grant_rfc6749_6(self):
+		"""§6: the new refresh token's scope is identical to the one presented, the grant's; only the
+		access token is narrowed, so a later refresh may ask for the whole grant again."""
 		_status, first = redeem(self.client, authorization_code(self.client, USER, scope="openid all"))
 		status, narrowed = token_request(
 			self.client, grant_type="refresh_token", refresh_token=first["refresh_token"], scope="all"
 		)
 		self.assertEqual((status, narrowed["scope"]), (200, "all"))
-		status, widened = token_request(
+		status, restored = token_request(
 			self.client,
 			grant_type="refresh_token",
 			refresh_token=narrowed["refresh_token"],
 			scope="openid all",
 		)
+		self.assertEqual((status, restored.get("scope")), (200, "openid all"), restored)
+		status, widened = token_request(
+			self.client,
+			grant_type="refresh_token",
+			refresh_token=restored["refresh_token"],
+			scope="openid all roles",
+		)
 		self.assertEqual((status, widened["error"]), (400, "invalid_scope"))
+		self.assertEqual(widened["error_description"], "Beyond what was granted: roles")
 
 	def test_refresh_token_is_bound_to_its_client_rfc6749_6(self):
 		_status, first = redeem(self.client, authorization_code(self.client, USER))

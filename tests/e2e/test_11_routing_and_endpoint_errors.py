@@ -2,6 +2,8 @@
 a token offered as a login, bodies Frappe cannot parse, unserved HTTP methods, forged markers. Each
 gets a clear, standard answer, and a narrow token still reaches only its scopes."""
 
+from types import SimpleNamespace
+
 import pytest
 import requests
 from oauth_e2e import (
@@ -197,3 +199,31 @@ def test_a_loopback_redirect_to_port_0_is_refused_rfc8252_7_3(make_client, user_
 	params, _ = client.authorization_params(scope="openid", redirect_uri="http://127.0.0.1:0/cb")
 	response = user_session.get(AUTHORIZE, params=params, allow_redirects=False, timeout=TIMEOUT)
 	assert response.status_code == 400 and "Location" not in response.headers, response.status_code
+
+
+@pytest.mark.parametrize("path", ["upload_file", "frappe.handler.upload_file"])
+def test_no_method_reaches_the_authorization_endpoint_for_a_token_rfc6749_3_1(make_client, test_user, path):
+	token = scoped_token(make_client, test_user)
+	wide = make_client(skip_consent=1, client_type="Public")
+	params, _ = wide.authorization_params(scope="all")
+	response = requests.post(
+		METHOD + path,
+		data={**params, "method": "oauth_idp.api.authorize.authorize"},
+		headers={"Authorization": f"Bearer {token}"},
+		allow_redirects=False,
+		timeout=TIMEOUT,
+	)
+	assert_insufficient_scope(response, "method:oauth_idp.api.authorize.authorize")
+	assert "Location" not in response.headers
+
+
+def test_an_administrators_token_reads_no_child_table_under_a_parent_that_lacks_it(make_client):
+	token = scoped_token(
+		make_client, type("Administrator", (), {"email": "Administrator", "password": "admin"})
+	)
+	response = bearer_get(
+		token,
+		METHOD + "frappe.desk.reportview.get",
+		params={"doctype": "Has Role", "parent_doctype": "ToDo", "fields": '["name", "role"]'},
+	)
+	assert_insufficient_scope(response, "Has_Role:read")

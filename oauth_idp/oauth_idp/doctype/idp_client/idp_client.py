@@ -12,7 +12,7 @@ from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.protocol.client_auth import CONFIDENTIAL
 from oauth_idp.protocol.errors import OAuth2Error
 from oauth_idp.protocol.tokens import new_client_id, new_token
-from oauth_idp.provider import enforcement, store
+from oauth_idp.provider import enforcement, routing, store
 
 
 def is_whitelisted_method(method: str) -> bool:
@@ -86,6 +86,12 @@ class IdPClient(Document):
 		for row in self.methods:
 			if not is_whitelisted_method(row.method):
 				frappe.throw(_("{0} is not a whitelisted method.").format(frappe.bold(row.method)))
+			if routing.provider_endpoint(row.method):
+				frappe.throw(
+					_("{0} is an endpoint of this provider, not a method a token may call.").format(
+						frappe.bold(row.method)
+					)
+				)
 
 	def before_save(self):
 		# A secret is never stored in this field; it is only shown once, after it is issued.
