@@ -16,6 +16,7 @@ from oauth_idp.tests.utils import (
 	http_request,
 	make_client,
 	make_user,
+	own_todo,
 	redeem,
 	token_request,
 )
@@ -29,19 +30,7 @@ class TestGrantReach(IdPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		make_user(USER)
-		frappe.set_user(USER)
-		try:
-			cls.todo = frappe.get_doc({"doctype": "ToDo", "description": "reach test"}).insert().name
-		finally:
-			frappe.set_user("Administrator")
-		frappe.db.commit()
-
-	@classmethod
-	def tearDownClass(cls):
-		frappe.db.rollback()
-		frappe.delete_doc("ToDo", cls.todo, ignore_permissions=True, force=True)
-		frappe.db.commit()
-		super().tearDownClass()
+		cls.todo = own_todo(cls, USER, "reach test")
 
 	def test_what_a_named_scope_gains_after_consent_is_not_granted(self):
 		client = make_client(

@@ -16,6 +16,7 @@ from oauth_idp.tests.utils import (
 	http_request,
 	make_client,
 	make_user,
+	own_todo,
 	redeem,
 )
 
@@ -63,19 +64,7 @@ class TestRouting(IdPTestCase):
 		frappe.db.commit()
 		cls.narrow = cls.token("ToDo:read")
 		cls.with_method = cls.token(f"ToDo:read method:{LOGGED_USER}")
-		frappe.set_user(USER)
-		try:
-			cls.todo = frappe.get_doc({"doctype": "ToDo", "description": "routing test"}).insert().name
-		finally:
-			frappe.set_user("Administrator")
-		frappe.db.commit()
-
-	@classmethod
-	def tearDownClass(cls):
-		frappe.db.rollback()
-		frappe.delete_doc("ToDo", cls.todo, ignore_permissions=True, force=True)
-		frappe.db.commit()
-		super().tearDownClass()
+		cls.todo = own_todo(cls, USER, "routing test")
 
 	@classmethod
 	def token(cls, scope: str, user: str = USER) -> str:

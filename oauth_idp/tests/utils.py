@@ -30,6 +30,24 @@ def make_user(email: str, roles=("System Manager",)) -> str:
 TEST_CLIENT_PREFIX = "[test] "
 
 
+def own_todo(test_class, user: str, description: str) -> str:
+	"""A ToDo made by `user` (so theirs by their roles), committed, deleted after `test_class`."""
+	frappe.set_user(user)
+	try:
+		name = frappe.get_doc({"doctype": "ToDo", "description": description}).insert().name
+	finally:
+		frappe.set_user("Administrator")
+	frappe.db.commit()
+
+	def remove():
+		frappe.db.rollback()
+		frappe.delete_doc("ToDo", name, ignore_permissions=True, force=True)
+		frappe.db.commit()
+
+	test_class.addClassCleanup(remove)
+	return name
+
+
 class IdPTestCase(FrappeTestCase):
 	"""The provider commits (a failed token request rolls back), so test clients outlive the test
 	transaction: they are deleted after each class, with their grants, codes and tokens."""
