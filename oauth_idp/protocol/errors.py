@@ -104,8 +104,11 @@ def client_error_response(error: OAuth2Error) -> tuple[int, dict, str]:
 
 
 def resource_error_response(error: OAuth2Error) -> tuple[int, dict, str]:
-	"""Status, headers and body when a bearer token does not grant a request (RFC 6750 §3)."""
-	headers = {"Content-Type": JSON_CONTENT_TYPE, "WWW-Authenticate": bearer_challenge(error)}
+	"""Status, headers and body when a bearer token does not grant a request (RFC 6750 §3). A server
+	error is no challenge to the client's credentials."""
+	headers = {"Content-Type": JSON_CONTENT_TYPE}
+	if error.status_code < 500:
+		headers["WWW-Authenticate"] = bearer_challenge(error)
 	return error.status_code, _with_allow(headers, error), json.dumps(error_body(error))
 
 

@@ -48,6 +48,13 @@ def is_subset(requested: Iterable[str], allowed: Iterable[str]) -> bool:
 	return set(requested) <= set(allowed)
 
 
+def still_allowed(granted: Iterable[str], allowed: Iterable[str]) -> list[str]:
+	"""The granted scopes that the client may still request: a scope taken off a client stops
+	counting for its tokens at once (claims, refreshes), as a removed scope table row does."""
+	allowed = set(allowed)
+	return [scope for scope in granted if scope in allowed]
+
+
 def describe(scope: str) -> str:
 	"""Plain words for one scope on the consent page."""
 	return _DESCRIPTIONS.get(scope, f"Use the '{scope}' permission")

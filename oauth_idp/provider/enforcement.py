@@ -23,10 +23,9 @@ import frappe
 import frappe.permissions
 
 from oauth_idp.protocol import access as access_rules
-from oauth_idp.protocol import errors
+from oauth_idp.protocol import errors, query_fields
 from oauth_idp.protocol import scopes as scope_rules
 from oauth_idp.provider import routing
-from oauth_idp.provider.responses import reject_request
 
 # Whitelisted methods that reach data only through Frappe's permission checks, which the wrapper below
 # holds to the token's scopes, and the permission the first of those checks asks of the DocType the
@@ -63,13 +62,31 @@ DOCTYPE_METHODS = {
 	"run_doc_method": "write",
 	"frappe.handler.run_doc_method": "write",
 	"frappe.api.v2.run_doc_method": "write",
-	"frappe.client.get_count": "read",
 	"frappe.desk.reportview.export_query": "export",
 	"frappe.utils.print_format.download_pdf": "print",
 	"upload_file": "write",
 	"frappe.handler.upload_file": "write",
 	"frappe.client.attach_file": "write",
 }
+# Whitelisted methods that read data without any permission check: only a token that acts as the
+# full user may call them (frappe.desk.reportview.get_count counts what the user may see).
+FULL_USER_METHODS = frozenset({"frappe.client.get_count"})
+# Read methods and REST endpoints whose parameters Frappe writes into SQL as column names.
+COLUMN_READING_METHODS = frozenset(
+	{
+		"frappe.client.get_list",
+		"frappe.client.get",
+		"frappe.client.get_value",
+		"frappe.client.get_single_value",
+		"frappe.desk.reportview.get",
+		"frappe.desk.reportview.get_list",
+		"frappe.desk.reportview.get_count",
+		"frappe.desk.reportview.export_query",
+		"frappe.desk.search.search_link",
+		"frappe.desk.search.search_widget",
+	}
+)
+COLUMN_READING_ACTIONS = frozenset({"list", "read", "count"})
 UPLOAD_METHODS = frozenset({"upload_file", "frappe.handler.upload_file", "frappe.client.attach_file"})
 RUN_DOC_METHODS = frozenset(
 	{"run_doc_method", "frappe.handler.run_doc_method", "frappe.api.v2.run_doc_method"}
@@ -150,24 +167,25 @@ def deny(scope: str) -> None:
 # What the request calls ------------------------------------------------------------------------------
 
 
-def method_scope_needed(method: str, access: access_rules.Access) -> str | None:
+def method_scope_needed(method: str, access: access_rules.Access, delegated: bool = False) -> str | None:
 	"""The scope a token lacks to call `method`, or None if it may. A method that another one calls
 	for the request (DELEGATING_METHODS) is asked the same, the provider's endpoints included: only the
-	method a request calls itself may be one of them (check_request)."""
+	method a request calls itself may be one of them (check_request); and a delegate that delegates in
+	turn needs its own method scope."""
 	form = frappe.form_dict
 	parameter = DELEGATING_METHODS.get(method)
+	if parameter and delegated:
+		return None if access.allows_method(method) else access_rules.method_scope(method)
 	if parameter and (delegate := form.get(parameter)):
-		if needed := method_scope_needed(str(delegate), access):
+		if needed := method_scope_needed(str(delegate), access, delegated=True):
 			return needed
 		if method in UPLOAD_METHODS:
 			return None  # upload_file hands the file to that method, which decides what it does
-	if method in UPLOAD_METHODS and form.get("file_url"):
-		# Frappe makes a File of any URL it is given, and a File of a private URL opens that file to
-		# whoever may read the File's document: only a token that may create Files may do that.
-		return _doctype_scope_needed(access, "File", "create")
+	if method in FULL_USER_METHODS:
+		return None if access.full else scope_rules.ALL
 	if method in DATA_METHODS:
-		permission, doctype = DATA_METHODS[method], form.get("doctype")
-		if permission is None or not isinstance(doctype, str) or frappe.is_table(doctype):
+		permission, doctype = DATA_METHODS[method], _named_doctype(form.get("doctype"))
+		if permission is None or doctype is None or frappe.is_table(doctype):
 			return None  # the permission checks on the records decide
 		return _doctype_scope_needed(access, doctype, permission)
 	if method in DOCTYPE_METHODS:
@@ -194,11 +212,11 @@ def _requested_doctype(method: str) -> str | None:
 	"""The DocType a DOCTYPE_METHODS call acts on, read from the parameter that method itself uses."""
 	form = frappe.form_dict
 	if method not in RUN_DOC_METHODS:
-		return form.get("doctype")
+		return _named_doctype(form.get("doctype"))
 	if method == "frappe.api.v2.run_doc_method":
 		document = form.get("document")  # v2 reads only this
 	elif form.get("dt"):
-		return form.dt  # frappe.handler.run_doc_method prefers dt/dn over docs
+		return _named_doctype(form.dt)  # frappe.handler.run_doc_method prefers dt/dn over docs
 	else:
 		document = form.get("docs")
 	if isinstance(document, str):
@@ -206,7 +224,14 @@ def _requested_doctype(method: str) -> str | None:
 			document = json.loads(document)
 		except ValueError:
 			return None
-	return document.get("doctype") if isinstance(document, dict) else None
+	return _named_doctype(document.get("doctype")) if isinstance(document, dict) else None
+
+
+def _named_doctype(value) -> str | None:
+	"""A DocType named by a request parameter; anything but a name is a malformed request."""
+	if value is None or isinstance(value, str):
+		return value or None
+	raise errors.InvalidRequestError(description="A doctype parameter must be the name of a DocType.")
 
 
 def path_scope_needed(route: routing.Route, access: access_rules.Access) -> str | None:
@@ -215,9 +240,13 @@ def path_scope_needed(route: routing.Route, access: access_rules.Access) -> str 
 	if route.unknown:
 		return scope_rules.ALL  # an API endpoint this app cannot see into
 	if path.startswith("/private/files/"):
-		# A private file belongs to the document it is attached to (or to File, if to none).
-		doctype = frappe.db.get_value("File", {"file_url": path}, "attached_to_doctype") or "File"
-		return _doctype_scope_needed(access, doctype, "read")
+		# A private file belongs to the documents it is attached to (or to File, if to none); Frappe
+		# serves it if any File of that URL may be read, and the permission check decides each one.
+		doctypes = frappe.get_all("File", {"file_url": path}, pluck="attached_to_doctype") or [None]
+		doctypes = [doctype or "File" for doctype in doctypes]
+		if any(access.allows(doctype, "read") for doctype in doctypes):
+			return None
+		return access_rules.doctype_scope(doctypes[0], "read")
 	if path.startswith("/api/"):
 		return None  # no such endpoint: Frappe answers 404 or 405 and runs nothing
 	# Desk and website pages render whatever the user may see (Desk's boot carries the roles,
@@ -226,13 +255,19 @@ def path_scope_needed(route: routing.Route, access: access_rules.Access) -> str 
 
 
 def check_request(route: routing.Route) -> None:
-	"""Called once a token authenticated the request: may it call what the route says it calls?"""
+	"""Called once a token authenticated the request: may it call what the route says it calls?
+	Raises the OAuth error that answers the request if not."""
 	access = current_access()
 	if access.full:
 		return
 	install_permission_guard()
 	if routing.provider_endpoint(route.method):
 		return  # the provider's endpoints decide for themselves (userinfo needs `openid`)
+	# A scoped token acts with all of its user's permissions, user permissions included.
+	frappe.form_dict.pop("ignore_user_permissions", None)
+	if route.method in COLUMN_READING_METHODS or route.action in COLUMN_READING_ACTIONS:
+		if problem := query_fields.problem(frappe.form_dict):
+			raise errors.InvalidRequestError(description=problem)
 	if route.method:
 		needed = method_scope_needed(route.method, access)
 	elif route.doctype:
@@ -240,26 +275,62 @@ def check_request(route: routing.Route) -> None:
 	else:
 		needed = path_scope_needed(route, access)
 	if needed:
-		reject_request(errors.InsufficientScopeError(needed))
+		raise errors.InsufficientScopeError(needed)
 
 
 # Permission checks -----------------------------------------------------------------------------------
 
 
-def resource_doctypes(doctype: str, doc=None, parent_doctype: str | None = None) -> list[str]:
-	"""The DocTypes whose scopes cover a permission check: a file's through the document it is attached
-	to; a child row's through its parent, both the one it is stored under and the one the request
-	names (so a row cannot move to, or be read under, a parent the token may not reach). A parent that
-	has no such table is no parent: the check is then on the child table, which no scope grants."""
-	if doctype == "File" and getattr(doc, "attached_to_doctype", None):
-		return [doc.attached_to_doctype]
-	if not frappe.is_table(doctype):
-		return [doctype]
+CHANGES = frozenset({"write", "create", "delete"})
+
+
+def scope_checks(
+	doctype: str, ptype: str, doc=None, parent_doctype: str | None = None
+) -> list[tuple[str, str]]:
+	"""The (DocType, permission) pairs whose scopes a permission check needs.
+
+	A file is reached through the documents it is attached to, and a child row through its parent:
+	both the one stored and the one the request names, so a file or a row cannot be moved to or from,
+	or read under, a document out of scope. A change to either is a change to that document. A parent
+	that has no such table is no parent: the check is then on the child table, which no scope grants.
+	A File whose URL or privacy the request sets is File's own business (a File of an existing private
+	URL opens that file to whoever may read the File's document)."""
+	changes = ptype in CHANGES
+	if doctype == "File":
+		stored = _stored(doc, "File", ("attached_to_doctype", "file_url", "is_private"))
+		attached = _present(
+			getattr(stored, "attached_to_doctype", None), getattr(doc, "attached_to_doctype", None)
+		)
+		checks = [(target, "write" if changes else ptype) for target in attached]
+		if changes and getattr(doc, "file_url", None) and _points_elsewhere(doc, stored):
+			checks.append(("File", ptype))
+		return checks or [("File", ptype)]
+	if frappe.is_table(doctype):
+		stored = _stored(doc, doctype, ("parenttype",))
+		claimed = getattr(doc, "parenttype", None) or parent_doctype
+		parents = _present(getattr(stored, "parenttype", None), claimed) or [doctype]
+		return [
+			(parent if owns_table(parent, doctype) else doctype, "write" if changes else ptype)
+			for parent in parents
+		]
+	return [(doctype, ptype)]
+
+
+def _stored(doc, doctype: str, fields: tuple[str, ...]):
 	name = getattr(doc, "name", None)
-	stored = frappe.db.get_value(doctype, name, "parenttype") if name else None
-	claimed = getattr(doc, "parenttype", None) or parent_doctype
-	parents = list(dict.fromkeys(parent for parent in (stored, claimed) if parent)) or [doctype]
-	return [parent if owns_table(parent, doctype) else doctype for parent in parents]
+	return frappe.db.get_value(doctype, name, fields, as_dict=True) if name else None
+
+
+def _present(*doctypes) -> list[str]:
+	return list(dict.fromkeys(doctype for doctype in doctypes if doctype))
+
+
+def _points_elsewhere(doc, stored) -> bool:
+	return (
+		stored is None
+		or stored.file_url != doc.file_url
+		or bool(int(stored.is_private or 0)) != bool(int(getattr(doc, "is_private", 0) or 0))
+	)
 
 
 def owns_table(parent: str, child: str) -> bool:
@@ -273,16 +344,31 @@ def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_docty
 		return True
 	if not isinstance(doctype, str):  # frappe.permissions.has_permission accepts a document first
 		doc, doctype = doctype, doctype.doctype
-	targets = resource_doctypes(doctype, doc if not isinstance(doc, str | int) else None, parent_doctype)
-	if targets == ["File"] and doc is None and (method := routing.called_method()) in UPLOAD_METHODS:
-		targets = [_requested_doctype(method) or "File"]  # an upload's File is attached to this document
-	if targets != [doctype] and ptype in ("write", "create", "delete"):
-		ptype = "write"  # a file attached to a document, or a row of its table, changes with it
-	for target in targets:
-		if not access.allows(target, ptype):
-			deny(access_rules.doctype_scope(target, access_rules.scope_permission(ptype)))
+	checks = scope_checks(doctype, ptype, doc if not isinstance(doc, str | int) else None, parent_doctype)
+	if checks == [("File", ptype)] and doc is None and (method := routing.called_method()) in UPLOAD_METHODS:
+		checks = [
+			(_requested_doctype(method) or "File", "write")
+		]  # an upload's File is attached to this document
+	for target, permission in checks:
+		if not access.allows(target, permission):
+			deny(access_rules.doctype_scope(target, access_rules.scope_permission(permission)))
 			return False
 	return True
+
+
+def stored_version(doctype, ptype: str, doc):
+	"""For a scoped token's change to a document that exists: that document as stored. Frappe checks
+	a change against the values the request sends, so a request could name itself the owner of
+	another user's record; the stored one must allow the change too."""
+	access = current_access()
+	if access is None or access.full or ptype not in ("write", "delete", "submit", "cancel"):
+		return None
+	if not isinstance(doctype, str):
+		doc, doctype = doctype, doctype.doctype
+	name = getattr(doc, "name", None)
+	if not name or isinstance(doc, str | int) or not frappe.db.exists(doctype, name):
+		return None
+	return frappe.get_doc(doctype, name)
 
 
 def child_rows_in_scope(user=None, doctype=None) -> str:
@@ -310,7 +396,14 @@ def install_permission_guard() -> None:
 	def has_permission(doctype, ptype="read", doc=None, user=None, *args, **kwargs):
 		if not scope_allows(doctype, ptype, doc, user, kwargs.get("parent_doctype")):
 			return False
-		return original(doctype, ptype, doc, user, *args, **kwargs)
+		if not original(doctype, ptype, doc, user, *args, **kwargs):
+			return False
+		stored = stored_version(doctype, ptype, doc)
+		if stored is None:
+			return True
+		if not isinstance(doctype, str):  # has_permission(document, ptype): the document came first
+			return original(stored, ptype, None, user, *args, **kwargs)
+		return original(doctype, ptype, stored, user, *args, **kwargs)
 
 	# Modules that imported the function by name (frappe.desk.search, frappe.share, …) hold the
 	# original too; modules imported later get the wrapper from frappe.permissions.

@@ -16,6 +16,7 @@ import frappe
 from oauth_idp.protocol import errors
 from oauth_idp.provider import enforcement, routing, store
 from oauth_idp.provider.responses import forget_cookies, reject_request
+from oauth_idp.provider.server import log_unexpected_error
 
 # RFC 6749 §3.1: the authorization endpoint authenticates the user itself.
 TOKEN_IS_NO_LOGIN = errors.InvalidRequestError(
@@ -59,7 +60,13 @@ def read_authorization_header() -> None:
 	frappe.local.oauth_access = access
 	# A token request is not a browser session: no session cookies.
 	forget_cookies()
-	enforcement.check_request(route)
+	try:
+		enforcement.check_request(route)
+	except errors.OAuth2Error as error:
+		reject_request(error)
+	except Exception:  # fail closed, in OAuth's words
+		log_unexpected_error()
+		reject_request(errors.ServerError())
 
 
 def current_access() -> store.AccessToken | None:

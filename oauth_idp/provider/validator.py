@@ -222,14 +222,16 @@ class IdPRequestValidator(RequestValidator):
 
 	def get_original_scopes(self, refresh_token, request, *args, **kwargs):
 		# §6: a new refresh token's scope is the one presented, which is always its grant's; an access
-		# token may have been given fewer (narrowing at refresh is for that access token only).
-		return store.grant_scopes(request.idp_grant)
+		# token may have been given fewer (narrowing at refresh is for that access token only). What
+		# the client may no longer request no longer counts.
+		requestable = enforcement.client_scopes(request.client).requestable()
+		return scope_rules.still_allowed(store.grant_scopes(request.idp_grant), requestable)
 
 	def is_within_original_scope(self, request_scopes, refresh_token, request, *args, **kwargs):
 		beyond = " ".join(
 			scope for scope in request_scopes if scope not in self.get_original_scopes(None, request)
 		)
-		raise InvalidScopeError(description="Beyond what was granted: " + beyond, request=request)
+		raise InvalidScopeError(description="Beyond what this grant allows now: " + beyond, request=request)
 
 	def rotate_refresh_token(self, request):
 		return True

@@ -14,6 +14,7 @@ from oauth_idp.tests.utils import (
 	authorization_code,
 	call_endpoint,
 	http_request,
+	json_body,
 	make_client,
 	make_user,
 	own_todo,
@@ -22,6 +23,7 @@ from oauth_idp.tests.utils import (
 )
 
 USER = "oauth-idp-reach-test@example.com"
+USERINFO = "/api/method/oauth_idp.api.userinfo.openid_profile"
 ROLE = "Blogger"
 
 
@@ -83,6 +85,25 @@ class TestGrantReach(IdPTestCase):
 				{"token": token, "client_id": client.name, "client_secret": client.client_secret},
 			)
 			self.assertEqual(json.loads(answer), {"active": False})
+
+	def test_an_openid_scope_taken_off_the_client_releases_no_more_claims(self):
+		client = make_client(app_name="Reach Claims", allowed_scopes="openid email roles")
+		frappe.db.commit()
+		_status, body = redeem(client, authorization_code(client, USER, scope="openid email roles"))
+		frappe.db.commit()
+		claims = json_body(http_request("GET", USERINFO, body["access_token"]))
+		self.assertIn("roles", claims)
+		secret = client.client_secret  # shown once: the saved document no longer carries it
+		client.allowed_scopes = "openid email"
+		client.save(ignore_permissions=True)
+		frappe.db.commit()
+		claims = json_body(http_request("GET", USERINFO, body["access_token"]))
+		self.assertNotIn("roles", claims)
+		self.assertEqual(claims["email"], USER)
+		status, refreshed = token_request(
+			client, grant_type="refresh_token", refresh_token=body["refresh_token"], client_secret=secret
+		)
+		self.assertEqual((status, refreshed["scope"]), (200, "openid email"))
 
 	def test_a_client_with_no_default_scope_gets_invalid_scope_rfc6749_3_3(self):
 		client = make_client(app_name="Reach No Default", allowed_scopes="")

@@ -11,12 +11,15 @@ from oauth_idp.api.authorize import authorize
 from oauth_idp.provider import store
 from oauth_idp.tests.utils import (
 	IdPTestCase,
+	access_token,
 	authorization_code,
 	call_endpoint,
 	http_request,
+	json_body,
 	make_client,
 	make_user,
 	own_todo,
+	private_file_of_a_note,
 	redeem,
 )
 
@@ -37,13 +40,6 @@ ROUTES_TO_LOGGED_USER = [
 	("POST", "/api/resource/ToDo", {"data": {"cmd": LOGGED_USER}}),
 	("POST", "/", {"data": {"cmd": LOGGED_USER}}),
 ]
-
-
-def answer(response) -> dict:
-	try:
-		return json.loads(response.get_data(as_text=True))
-	except ValueError:
-		return {}
 
 
 class TestRouting(IdPTestCase):
@@ -68,16 +64,13 @@ class TestRouting(IdPTestCase):
 
 	@classmethod
 	def token(cls, scope: str, user: str = USER) -> str:
-		status, body = redeem(cls.client, authorization_code(cls.client, user, scope=scope))
-		assert status == 200, body
-		frappe.db.commit()
-		return body["access_token"]
+		return access_token(cls.client, user, scope)
 
 	def assert_insufficient_scope(self, response, scope: str, where: str):
 		where = f"{where} -> {response.status_code} {response.get_data(as_text=True)[:300]}"
 		self.assertEqual(response.status_code, 403, where)
 		self.assertIn(f'scope="{scope}"', response.headers.get("WWW-Authenticate", ""), where)
-		self.assertEqual(answer(response).get("error"), "insufficient_scope", where)
+		self.assertEqual(json_body(response).get("error"), "insufficient_scope", where)
 
 	def test_every_route_to_a_method_needs_that_methods_scope(self):
 		for method, path, kwargs in ROUTES_TO_LOGGED_USER:
@@ -87,7 +80,7 @@ class TestRouting(IdPTestCase):
 				allowed = http_request(method, path, self.with_method, **kwargs)
 				where = f"{method} {path} -> {allowed.status_code} {allowed.get_data(as_text=True)[:300]}"
 				self.assertEqual(allowed.status_code, 200, where)
-				body = answer(allowed)
+				body = json_body(allowed)
 				self.assertEqual(body.get("message", body.get("data")), USER, where)  # v2 answers in `data`
 
 	def test_the_signing_key_is_out_of_a_narrow_tokens_reach(self):
@@ -110,8 +103,8 @@ class TestRouting(IdPTestCase):
 			"/api/method/frappe.integrations.oauth2.get_token",
 			data={"cmd": LOGGED_USER, "grant_type": "authorization_code"},
 		)
-		self.assertEqual(answer(token).get("error"), "invalid_request", token.get_data(as_text=True))
-		self.assertEqual(answer(token).get("error_description"), "Missing code parameter.")
+		self.assertEqual(json_body(token).get("error"), "invalid_request", token.get_data(as_text=True))
+		self.assertEqual(json_body(token).get("error_description"), "Missing code parameter.")
 		self.assertEqual(token.headers.get("Cache-Control"), "no-store")
 
 	def test_a_token_is_no_login_at_the_authorization_endpoint(self):
@@ -130,7 +123,7 @@ class TestRouting(IdPTestCase):
 			with self.subTest(path=path):
 				response = http_request("GET", path, self.narrow, query_string=params)
 				self.assertEqual(response.status_code, 400, response.get_data(as_text=True)[:300])
-				self.assertEqual(answer(response).get("error"), "invalid_request")
+				self.assertEqual(json_body(response).get("error"), "invalid_request")
 				self.assertNotIn("Location", response.headers)
 		frappe.db.commit()
 		self.assertFalse(frappe.db.exists("IdP Grant", {"client": wide.name}), "no code was issued")
@@ -237,26 +230,12 @@ class TestRouting(IdPTestCase):
 			},
 		)
 		self.assertEqual(response.status_code, 200, response.get_data(as_text=True)[:300])
-		rows = answer(response)["message"]
+		rows = json_body(response)["message"]
 		self.assertTrue(rows, "the Pages' own rows are listed")
 		self.assertEqual({row["parenttype"] for row in rows}, {"Page"}, "no User's roles")
 
 	def test_files_are_reached_only_through_documents_in_scope(self):
-		note = frappe.get_doc({"doctype": "Note", "title": "routing test"}).insert(ignore_permissions=True)
-		self.addCleanup(frappe.db.commit)  # cleanups run last first: this one after both deletes
-		self.addCleanup(frappe.delete_doc, "Note", note.name, ignore_permissions=True, force=True)
-		file = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": "routing-test-secret.txt",
-				"content": b"secret",
-				"is_private": 1,
-				"attached_to_doctype": "Note",
-				"attached_to_name": note.name,
-			}
-		).insert(ignore_permissions=True)
-		frappe.db.commit()
-		self.addCleanup(frappe.delete_doc, "File", file.name, ignore_permissions=True, force=True)
+		file = private_file_of_a_note(self, "routing-test-secret.txt")
 		for file_name in ("routing-test-secret.txt", "no-such-file.txt"):
 			response = http_request(
 				"GET",
@@ -286,3 +265,24 @@ class TestRouting(IdPTestCase):
 			data={"dt": "ToDo", "method": "add_comment", "document": json.dumps(note)},
 		)
 		self.assert_insufficient_scope(response, "Note:write", "v2 reads `document`, not `dt`")
+
+	def test_malformed_data_requests_are_refused_not_crashed_on(self):
+		for method, path, kwargs, error in (
+			(
+				"GET",
+				"/api/method/frappe.desk.search.search_widget",
+				{"query_string": {"doctype": "ToDo", "txt": "", "query": "frappe.desk.search.search_widget"}},
+				"insufficient_scope",
+			),
+			(
+				"POST",
+				"/api/method/frappe.desk.search.search_link",
+				{"json": {"doctype": ["User"], "txt": ""}},
+				"invalid_request",
+			),
+		):
+			with self.subTest(path=path, kwargs=kwargs):
+				response = http_request(method, path, self.narrow, **kwargs)
+				where = f"{path} -> {response.status_code} {response.get_data(as_text=True)[:300]}"
+				self.assertLess(response.status_code, 500, where)
+				self.assertEqual(json_body(response).get("error"), error, where)

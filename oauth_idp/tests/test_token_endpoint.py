@@ -129,7 +129,7 @@ class TestTokenEndpoint(IdPTestCase):
 			scope="openid all roles",
 		)
 		self.assertEqual((status, widened["error"]), (400, "invalid_scope"))
-		self.assertEqual(widened["error_description"], "Beyond what was granted: roles")
+		self.assertEqual(widened["error_description"], "Beyond what this grant allows now: roles")
 
 	def test_refresh_token_is_bound_to_its_client_rfc6749_6(self):
 		_status, first = redeem(self.client, authorization_code(self.client, USER))

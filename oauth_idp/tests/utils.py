@@ -34,7 +34,9 @@ def own_todo(test_class, user: str, description: str) -> str:
 	"""A ToDo made by `user` (so theirs by their roles), committed, deleted after `test_class`."""
 	frappe.set_user(user)
 	try:
-		name = frappe.get_doc({"doctype": "ToDo", "description": description}).insert().name
+		# ToDo's own permission hook lets a user make only ToDos allocated to them.
+		todo = {"doctype": "ToDo", "description": description, "allocated_to": user}
+		name = frappe.get_doc(todo).insert().name
 	finally:
 		frappe.set_user("Administrator")
 	frappe.db.commit()
@@ -126,6 +128,42 @@ def redeem(client, code: str, **extra) -> tuple[int, dict]:
 	return token_request(
 		client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, **extra
 	)
+
+
+def private_file_of_a_note(test, file_name: str):
+	"""A Note and a private File attached to it, committed, deleted (and committed) after `test`."""
+	note = frappe.get_doc({"doctype": "Note", "title": file_name}).insert(ignore_permissions=True)
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": file_name,
+			"content": b"secret",
+			"is_private": 1,
+			"attached_to_doctype": "Note",
+			"attached_to_name": note.name,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	test.addCleanup(frappe.db.commit)  # cleanups run last first: this one after both deletes
+	test.addCleanup(frappe.delete_doc, "Note", note.name, ignore_permissions=True, force=True)
+	test.addCleanup(frappe.delete_doc, "File", file.name, ignore_permissions=True, force=True)
+	return file
+
+
+def access_token(client, user: str, scope: str) -> str:
+	"""An access token of `user` from `client`, granted `scope`, committed for HTTP requests to see."""
+	status, body = redeem(client, authorization_code(client, user, scope=scope))
+	assert status == 200, body
+	frappe.db.commit()
+	return body["access_token"]
+
+
+def json_body(response) -> dict:
+	"""The JSON object a test response carries, or {}."""
+	try:
+		return json.loads(response.get_data(as_text=True))
+	except ValueError:
+		return {}
 
 
 def pkce_pair() -> tuple[str, str]:

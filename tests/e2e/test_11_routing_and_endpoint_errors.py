@@ -227,3 +227,26 @@ def test_an_administrators_token_reads_no_child_table_under_a_parent_that_lacks_
 		params={"doctype": "Has Role", "parent_doctype": "ToDo", "fields": '["name", "role"]'},
 	)
 	assert_insufficient_scope(response, "Has_Role:read")
+
+
+@pytest.mark.parametrize(
+	("url", "params"),
+	[
+		(BASE + "/api/resource/ToDo", {"fields": '["name as `n`, (select count(*) from `__Auth`) as `x`"]'}),
+		(
+			METHOD + "frappe.desk.search.search_widget",
+			{
+				"doctype": "ToDo",
+				"txt": "",
+				"filter_fields": '["name`, (select password from `__Auth`) as `x"]',
+			},
+		),
+	],
+	ids=["fields", "filter_fields"],
+)
+def test_a_scoped_token_names_columns_not_sql(make_client, test_user, url, params):
+	token = scoped_token(make_client, test_user)
+	response = bearer_get(token, url, params=params)
+	assert response.status_code == 400, f"{response.status_code}: {response.text[:300]}"
+	assert response.json()["error"] == "invalid_request"
+	assert "$pbkdf2" not in response.text

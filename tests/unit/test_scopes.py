@@ -97,3 +97,8 @@ def test_oidc_core_s5_4_reserved_scope_descriptions_are_distinct():
 
 def test_rfc6749_s3_3_unknown_scope_is_described_by_name():
 	assert "files:read" in scopes.describe("files:read")
+
+
+def test_a_scope_taken_off_the_client_stops_counting_for_its_tokens():
+	assert scopes.still_allowed(["openid", "email", "roles"], ["openid", "profile"]) == ["openid"]
+	assert scopes.still_allowed(["openid"], []) == []

@@ -77,6 +77,13 @@ class IdPClient(Document):
 
 	def validate_scope_tables(self):
 		for row in self.scopes:
+			if row.document_type == "User" and (row.write or row.create):
+				frappe.msgprint(
+					_(
+						"A token that may change or create Users can set their passwords, roles and API keys: it is as good as {0}. Grant it only to an app you would trust with that."
+					).format("<code>all</code>"),
+					indicator="orange",
+				)
 			if frappe.is_table(row.document_type):
 				frappe.throw(
 					_(
