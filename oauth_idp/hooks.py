@@ -36,8 +36,14 @@ before_request = [
 ]
 
 # Scope enforcement (provider/enforcement.py) -----------------------------------------------------------
-# Deletes by the Administrator skip permission checks, so their scope is checked here.
-doc_events = {"*": {"on_trash": "oauth_idp.provider.enforcement.check_delete"}}
+# Deletes by the Administrator skip permission checks, so their scope is checked here; a save may not
+# take over the child rows of another document.
+doc_events = {
+	"*": {
+		"validate": "oauth_idp.provider.enforcement.check_child_rows",
+		"on_trash": "oauth_idp.provider.enforcement.check_delete",
+	}
+}
 # Lists of a child table hold only the rows of parents the token may read.
 permission_query_conditions = {"*": "oauth_idp.provider.enforcement.child_rows_in_scope"}
 # A 403 for a missing scope becomes an RFC 6750 insufficient_scope answer.

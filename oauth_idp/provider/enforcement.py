@@ -78,6 +78,7 @@ COLUMN_READING_METHODS = frozenset(
 		"frappe.client.get",
 		"frappe.client.get_value",
 		"frappe.client.get_single_value",
+		"frappe.client.validate_link",
 		"frappe.desk.reportview.get",
 		"frappe.desk.reportview.get_list",
 		"frappe.desk.reportview.get_count",
@@ -87,6 +88,8 @@ COLUMN_READING_METHODS = frozenset(
 	}
 )
 COLUMN_READING_ACTIONS = frozenset({"list", "read", "count"})
+# Of those, the ones that read a plain string of `filters` as a record's name.
+RECORD_NAMING_METHODS = frozenset({"frappe.client.get_value", "frappe.client.get"})
 UPLOAD_METHODS = frozenset({"upload_file", "frappe.handler.upload_file", "frappe.client.attach_file"})
 RUN_DOC_METHODS = frozenset(
 	{"run_doc_method", "frappe.handler.run_doc_method", "frappe.api.v2.run_doc_method"}
@@ -266,7 +269,7 @@ def check_request(route: routing.Route) -> None:
 	# A scoped token acts with all of its user's permissions, user permissions included.
 	frappe.form_dict.pop("ignore_user_permissions", None)
 	if route.method in COLUMN_READING_METHODS or route.action in COLUMN_READING_ACTIONS:
-		if problem := query_fields.problem(frappe.form_dict):
+		if problem := query_fields.problem(frappe.form_dict, route.method in RECORD_NAMING_METHODS):
 			raise errors.InvalidRequestError(description=problem)
 	if route.method:
 		needed = method_scope_needed(route.method, access)
@@ -410,6 +413,26 @@ def install_permission_guard() -> None:
 	for module in list(sys.modules.values()):
 		if getattr(module, "has_permission", None) is original:
 			module.has_permission = has_permission
+
+
+def check_child_rows(doc, method=None) -> None:
+	"""doc_events validate: a scoped token's save may not take over rows of another document. Frappe
+	re-parents a child row the request names, whatever document it belonged to, and checks no
+	permission on that document."""
+	access = current_access()
+	if access is None or access.full or doc.flags.ignore_permissions:
+		return
+	for field in doc.meta.get_table_fields():
+		names = [row.name for row in doc.get(field.fieldname) or [] if row.name]
+		if not names:
+			continue
+		fields = ["name", "parent", "parenttype", "parentfield"]
+		for row in frappe.get_all(field.options, filters={"name": ["in", names]}, fields=fields):
+			if (row.parent, row.parenttype, row.parentfield) != (doc.name, doc.doctype, field.fieldname):
+				frappe.throw(
+					frappe._("Row {0} of {1} belongs to another document.").format(row.name, field.options),
+					frappe.PermissionError,
+				)
 
 
 def check_delete(doc, method=None) -> None:

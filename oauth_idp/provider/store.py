@@ -85,9 +85,9 @@ def revoke_grant(grant: str, reason: str) -> None:
 	"""Revoke a grant and every code and token that hangs from it."""
 	now = now_datetime()
 	frappe.db.sql(
-		f"update `tab{GRANT}` set status='Revoked', revoked_at=%s, revoked_reason=%s "
+		f"update `tab{GRANT}` set status='Revoked', revoked_at=%s, revoked_reason=%s, modified=%s "
 		"where name=%s and status='Active'",
-		(now, reason, grant),
+		(now, reason, now, grant),
 	)
 	frappe.db.sql(
 		f"update `tab{TOKEN}` set status='Revoked', modified=%s where `grant`=%s and status!='Revoked'",

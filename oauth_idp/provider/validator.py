@@ -225,7 +225,10 @@ class IdPRequestValidator(RequestValidator):
 		# token may have been given fewer (narrowing at refresh is for that access token only). What
 		# the client may no longer request no longer counts.
 		requestable = enforcement.client_scopes(request.client).requestable()
-		return scope_rules.still_allowed(store.grant_scopes(request.idp_grant), requestable)
+		allowed = scope_rules.still_allowed(store.grant_scopes(request.idp_grant), requestable)
+		if not allowed:
+			refuse_grant(request, "Nothing this grant covered is allowed for this client any more.")
+		return allowed
 
 	def is_within_original_scope(self, request_scopes, refresh_token, request, *args, **kwargs):
 		beyond = " ".join(

@@ -21,7 +21,9 @@ from oauth_idp.tests.utils import (
 )
 
 PLAIN = "oauth-idp-data-plain@example.com"  # a desk user: sees only their own ToDos
+MANAGER = "oauth-idp-data-manager@example.com"  # a System Manager
 SUBQUERY = "name as `n`, (select count(*) from `__Auth`) as `x`"
+BLIND = "ifnull((select(count(*))from(tabSessions)),'.name.')"  # passes Frappe's sanitize_column
 
 
 class TestDataReach(IdPTestCase):
@@ -29,11 +31,15 @@ class TestDataReach(IdPTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		make_user(PLAIN, roles=("Desk User",))
+		make_user(MANAGER)
 		cls.client = make_client(
 			app_name="Data Reach",
 			allowed_scopes="openid",
 			skip_consent=1,
-			scopes=[{"document_type": "ToDo", "read": 1, "write": 1, "create": 1}],
+			scopes=[
+				{"document_type": "ToDo", "read": 1, "write": 1, "create": 1},
+				{"document_type": "Report", "read": 1, "write": 1, "create": 1},
+			],
 		)
 		frappe.db.commit()
 		cls.own = own_todo(cls, PLAIN, "data reach: the plain user's")
@@ -71,6 +77,51 @@ class TestDataReach(IdPTestCase):
 				response = http_request(method, path, self.reader, query_string=params)
 				self.assert_refused(response, 400, "invalid_request", path)
 				self.assertNotIn("$pbkdf2", response.get_data(as_text=True))
+		for method, path, params in (
+			("GET", "/api/resource/ToDo", {"filters": json.dumps([[BLIND, ">", 0]])}),
+			("GET", "/api/resource/ToDo", {"filters": json.dumps([["ifnull(1,'.name.')||1", ">", 0]])}),
+			(
+				"GET",
+				"/api/method/frappe.client.get_list",
+				{"doctype": "ToDo", "or_filters": json.dumps([[BLIND, ">", 0]])},
+			),
+			(
+				"GET",
+				"/api/method/frappe.client.get_value",
+				{"doctype": "ToDo", "fieldname": "name", "filters": json.dumps({BLIND: 1})},
+			),
+			(
+				"GET",
+				"/api/method/frappe.desk.reportview.get_count",
+				{"doctype": "ToDo", "filters": json.dumps([[BLIND, ">", 0]])},
+			),
+			("GET", "/api/v2/doctype/ToDo/count", {"filters": json.dumps([[BLIND, ">", 0]])}),
+			(
+				"GET",
+				"/api/method/frappe.desk.search.search_link",
+				{"doctype": "ToDo", "txt": "", "filters": '["1=1 or 1=1"]'},
+			),
+			(
+				"GET",
+				"/api/method/frappe.client.validate_link",
+				{"doctype": "ToDo", "docname": self.own, "fields": json.dumps([SUBQUERY])},
+			),
+		):
+			with self.subTest(path=path, params=params):
+				self.assert_refused(
+					http_request(method, path, self.reader, query_string=params), 400, "invalid_request", path
+				)
+		by_name = http_request(
+			"GET",
+			"/api/method/frappe.client.get_value",
+			self.reader,
+			query_string={"doctype": "ToDo", "fieldname": "description", "filters": self.own},
+		)
+		frappe.db.commit()
+		stored = frappe.db.get_value("ToDo", self.own, "description")
+		self.assertEqual(
+			json_body(by_name).get("message"), {"description": stored}, "a plain name still names a record"
+		)
 		columns = {"fields": '["name", "count(name) as n"]', "group_by": "name", "order_by": "name desc"}
 		listed = http_request("GET", "/api/resource/ToDo", self.reader, query_string=columns)
 		self.assertEqual(listed.status_code, 200, listed.get_data(as_text=True)[:300])
@@ -151,3 +202,30 @@ class TestDataReach(IdPTestCase):
 		for token in (self.writer, admin):
 			download = http_request("GET", secret.file_url, token)
 			self.assert_refused(download, 403, "insufficient_scope", secret.file_url)
+
+	def test_a_save_cannot_take_over_another_documents_rows(self):
+		"""Frappe re-parents a child row named in a save, whatever document it belonged to: a Report's
+		roles table could take a User's role rows (Has Role) with a Report scope."""
+		token = self.token("Report:read Report:write Report:create", user=MANAGER)
+		report = "oauth-idp data reach report"
+		values = {
+			"report_name": report,
+			"ref_doctype": "ToDo",
+			"report_type": "Report Builder",
+			"is_standard": "No",
+		}
+		created = http_request("POST", "/api/resource/Report", token, json=values)
+		self.assertEqual(created.status_code, 200, created.get_data(as_text=True)[:300])
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.delete_doc, "Report", report, ignore_permissions=True, force=True)
+		row = frappe.db.get_value("Has Role", {"parent": PLAIN, "parenttype": "User"})
+		taken = http_request(
+			"PUT", f"/api/resource/Report/{report}", token, json={"roles": [{"name": row, "role": "Blogger"}]}
+		)
+		self.assertEqual(taken.status_code, 403, taken.get_data(as_text=True)[:300])
+		frappe.db.commit()
+		self.assertEqual(frappe.db.get_value("Has Role", row, ["parent", "role"]), (PLAIN, "Desk User"))
+		added = http_request(
+			"PUT", f"/api/resource/Report/{report}", token, json={"roles": [{"role": "Blogger"}]}
+		)
+		self.assertEqual(added.status_code, 200, added.get_data(as_text=True)[:300])

@@ -105,6 +105,23 @@ class TestGrantReach(IdPTestCase):
 		)
 		self.assertEqual((status, refreshed["scope"]), (200, "openid email"))
 
+	def test_a_refresh_that_would_leave_nothing_of_its_grant_is_refused(self):
+		client = make_client(
+			app_name="Reach Nothing Left",
+			allowed_scopes="openid",
+			scopes=[{"document_type": "ToDo", "read": 1}],
+		)
+		frappe.db.commit()
+		_status, body = redeem(client, authorization_code(client, USER, scope="ToDo:read"))
+		secret = client.client_secret  # shown once: the saved document no longer carries it
+		client.scopes = []
+		client.save(ignore_permissions=True)
+		frappe.db.commit()
+		status, refused = token_request(
+			client, grant_type="refresh_token", refresh_token=body["refresh_token"], client_secret=secret
+		)
+		self.assertEqual((status, refused["error"]), (400, "invalid_grant"), refused)
+
 	def test_a_client_with_no_default_scope_gets_invalid_scope_rfc6749_3_3(self):
 		client = make_client(app_name="Reach No Default", allowed_scopes="")
 		frappe.db.commit()

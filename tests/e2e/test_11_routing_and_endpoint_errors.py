@@ -241,8 +241,16 @@ def test_an_administrators_token_reads_no_child_table_under_a_parent_that_lacks_
 				"filter_fields": '["name`, (select password from `__Auth`) as `x"]',
 			},
 		),
+		(
+			BASE + "/api/resource/ToDo",
+			{"filters": '[["ifnull((select(count(*))from(tabSessions)),\'.name.\')", ">", 0]]'},
+		),
+		(
+			METHOD + "frappe.desk.search.search_link",
+			{"doctype": "ToDo", "txt": "", "filters": '["1=1 or 1=1"]'},
+		),
 	],
-	ids=["fields", "filter_fields"],
+	ids=["fields", "filter_fields", "filter field", "raw filter"],
 )
 def test_a_scoped_token_names_columns_not_sql(make_client, test_user, url, params):
 	token = scoped_token(make_client, test_user)

@@ -53,3 +53,39 @@ def test_anything_but_columns_is_refused(params):
 
 def test_parameters_that_name_no_columns_are_not_read():
 	assert query_fields.problem({"filters": '[["name", "like", "%(select"]]', "txt": "(select 1)"}) is None
+
+
+CONDITIONS = [
+	{"filters": '{"status": "Open", "allocated_to.full_name": ["like", "%a%"]}'},
+	{"filters": '[["status", "=", "Open"], ["ToDo", "name", "in", ["a", "b"]]]'},
+	{"filters": [["name", "=", "x"], {"owner": "a"}]},
+	{"or_filters": '[["Sales Invoice", "grand_total", ">", 10, false]]'},
+	{"filters": '[["description", "like", "%(select 1)%"]]'},  # a value: Frappe escapes it
+]
+
+INJECTIONS = [
+	{"filters": "name = 'x' or 1=1"},
+	{"filters": '["1=1 or 1=1"]'},
+	{"filters": '[["ifnull((select(count(*))from(tabSessions)),\'.name.\')", ">", 0]]'},
+	{"filters": '[["ifnull(1,\'.name.\')||1", ">", 0]]'},
+	{"or_filters": '{"name) or (1": "x"}'},
+	{"filters": '[["ToDo) join (tabUser", "name", "=", "x"]]'},
+	{"filters": '[["name", "="]]'},
+	{"filters": "42"},
+]
+
+
+@pytest.mark.parametrize("params", CONDITIONS)
+def test_conditions_on_fields_pass(params):
+	assert query_fields.problem(params) is None
+
+
+@pytest.mark.parametrize("params", INJECTIONS)
+def test_filters_that_are_not_conditions_on_fields_are_refused(params):
+	assert query_fields.problem(params)
+
+
+def test_a_plain_string_is_a_records_name_where_frappe_reads_it_so():
+	assert query_fields.problem({"filters": "d61rsmgaan"}, filters_may_name_a_record=True) is None
+	assert query_fields.problem({"filters": "42"}, filters_may_name_a_record=True) is None
+	assert query_fields.problem({"filters": '["1=1"]'}, filters_may_name_a_record=True)

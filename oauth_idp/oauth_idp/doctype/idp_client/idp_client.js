@@ -5,6 +5,8 @@ frappe.ui.form.on("IdP Client", {
 	refresh(frm) {
 		// Frappe hides the field a document is named after; the Client ID is what apps are given.
 		frm.toggle_display("client_id", true);
+		// The headline adds each message it is given, and a saved form refreshes more than once.
+		frm.dashboard.clear_headline();
 		if (frm.doc.full_user_access) {
 			frm.dashboard.add_comment(
 				__(

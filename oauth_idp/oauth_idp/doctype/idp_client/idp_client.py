@@ -14,6 +14,8 @@ from oauth_idp.protocol.errors import OAuth2Error
 from oauth_idp.protocol.tokens import new_client_id, new_token
 from oauth_idp.provider import enforcement, routing, store
 
+PROVIDER_MODULE = "OAuth IdP"
+
 
 def is_whitelisted_method(method: str) -> bool:
 	try:
@@ -83,6 +85,13 @@ class IdPClient(Document):
 						"A token that may change or create Users can set their passwords, roles and API keys: it is as good as {0}. Grant it only to an app you would trust with that."
 					).format("<code>all</code>"),
 					indicator="orange",
+				)
+			meta = frappe.get_meta(row.document_type)
+			if meta.module == PROVIDER_MODULE and not meta.custom:  # the provider's own DocTypes
+				frappe.throw(
+					_(
+						"{0} belongs to this provider: a token may not reach its clients, grants or tokens."
+					).format(frappe.bold(row.document_type))
 				)
 			if frappe.is_table(row.document_type):
 				frappe.throw(

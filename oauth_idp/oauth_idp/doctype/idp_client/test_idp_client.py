@@ -62,3 +62,5 @@ class TestIdPClient(IdPTestCase):
 		make_client(app_name="Whitelisted Method", methods=[{"method": "frappe.auth.get_logged_user"}])
 		with self.assertRaises(frappe.ValidationError):
 			make_client(scopes=[{"document_type": "Has Role", "read": 1}])
+		with self.assertRaises(frappe.ValidationError):  # a token could promote its own client
+			make_client(scopes=[{"document_type": "IdP Client", "read": 1, "write": 1}])

@@ -23,5 +23,9 @@ class TestIdPGrant(IdPTestCase):
 			frappe.get_doc(store.GRANT, access.grant).revoke()
 		finally:
 			frappe.set_user("Administrator")
-		self.assertEqual(frappe.db.get_value(store.GRANT, access.grant, "status"), "Revoked")
+		grant = frappe.db.get_value(
+			store.GRANT, access.grant, ["status", "revoked_at", "modified"], as_dict=True
+		)
+		self.assertEqual(grant.status, "Revoked")
+		self.assertEqual(grant.modified, grant.revoked_at, "the list of grants shows when it changed")
 		self.assertIsNone(store.find_access_token(body["access_token"])[0])
