@@ -37,10 +37,10 @@ before_request = [
 
 # Scope enforcement (provider/enforcement.py) -----------------------------------------------------------
 # Deletes by the Administrator skip permission checks, so their scope is checked here; a save may not
-# take over the child rows of another document.
+# take over the child rows of another document, nor attach a file it may not reach.
 doc_events = {
 	"*": {
-		"validate": "oauth_idp.provider.enforcement.check_child_rows",
+		"validate": "oauth_idp.provider.enforcement.check_save",
 		"on_trash": "oauth_idp.provider.enforcement.check_delete",
 	}
 }

@@ -30,7 +30,7 @@ from oauth_idp.provider import routing
 # Whitelisted methods that reach data only through Frappe's permission checks, which the wrapper below
 # holds to the token's scopes, and the permission the first of those checks asks of the DocType the
 # request names. That one is also asked up front, so that a token learns nothing of a DocType outside
-# its scopes, not even whether a record exists. None: the DocType is inside the `doc` sent.
+# its scopes, not even whether a record exists.
 DATA_METHODS = {
 	"frappe.client.get_list": "read",
 	"frappe.client.get": "read",
@@ -40,17 +40,24 @@ DATA_METHODS = {
 	"frappe.client.set_value": "write",
 	"frappe.client.cancel": "write",
 	"frappe.client.delete": "delete",
-	"frappe.client.insert": None,
-	"frappe.client.insert_many": None,
-	"frappe.client.save": None,
-	"frappe.client.submit": None,
 	"frappe.desk.reportview.get": "read",
 	"frappe.desk.reportview.get_list": "read",
 	"frappe.desk.reportview.get_count": "read",
 	"frappe.desk.form.load.getdoc": "read",
-	"frappe.desk.form.save.savedocs": None,
 	"frappe.desk.form.save.cancel": "write",
 }
+# Data methods that take documents, the parameter that carries them, and the permission their first
+# check asks of each document's DocType (a child row's: write on its parent). Asked up front too: Frappe
+# loads a child row's parent before any permission check.
+DOCUMENT_METHODS = {
+	"frappe.client.insert": ("doc", "create"),
+	"frappe.client.insert_many": ("docs", "create"),
+	"frappe.client.save": ("doc", "write"),
+	"frappe.client.submit": ("doc", "write"),
+	"frappe.desk.form.save.savedocs": ("doc", "write"),
+}
+# Parameters a scoped token's requests may not use: they widen what a request sees, or show its SQL.
+WIDENING_PARAMETERS = ("ignore_user_permissions", "debug")
 # Whitelisted methods that act on a DocType named in the request, and the scope permission each needs
 # on it. Frappe checks these in other ways, or not at all: running a document's method may change
 # it; get_count counts without a permission check; export is checked only against roles; an upload
@@ -188,9 +195,15 @@ def method_scope_needed(method: str, access: access_rules.Access, delegated: boo
 		return None if access.full else scope_rules.ALL
 	if method in DATA_METHODS:
 		permission, doctype = DATA_METHODS[method], _named_doctype(form.get("doctype"))
-		if permission is None or doctype is None or frappe.is_table(doctype):
+		if doctype is None or frappe.is_table(doctype):
 			return None  # the permission checks on the records decide
 		return _doctype_scope_needed(access, doctype, permission)
+	if method in DOCUMENT_METHODS:
+		parameter, permission = DOCUMENT_METHODS[method]
+		for document in _documents(form.get(parameter)):
+			if needed := _document_scope_needed(access, document, permission):
+				return needed
+		return None
 	if method in DOCTYPE_METHODS:
 		permission = DOCTYPE_METHODS[method]
 		doctype = _requested_doctype(method)
@@ -205,6 +218,30 @@ def document_scope_needed(route: routing.Route, access: access_rules.Access) -> 
 	if route.action not in DOCUMENT_ACTIONS_WITHOUT_RECORD_CHECKS and frappe.is_table(route.doctype):
 		return None  # a child row belongs to its parent: the permission checks on the rows decide
 	return _doctype_scope_needed(access, route.doctype, DOCUMENT_ACTION_PERMISSIONS[route.action])
+
+
+def _documents(value) -> list[dict]:
+	"""The documents a data method is given: one, or a list (insert_many), as objects or JSON."""
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			raise errors.InvalidRequestError(description="A document must be a JSON object.") from None
+	documents = value if isinstance(value, list) else [value] if value is not None else []
+	if not all(isinstance(document, dict) for document in documents):
+		raise errors.InvalidRequestError(description="A document must be a JSON object.")
+	return documents
+
+
+def _document_scope_needed(access: access_rules.Access, document: dict, permission: str) -> str | None:
+	doctype = _named_doctype(document.get("doctype"))
+	if doctype is None or doctype == "File":
+		return None  # a File's scope follows its attachment: the permission checks on the records decide
+	if frappe.is_table(doctype):
+		parent = _named_doctype(document.get("parenttype"))
+		owner = parent if parent and owns_table(parent, doctype) else doctype
+		return _doctype_scope_needed(access, owner, "write")
+	return _doctype_scope_needed(access, doctype, permission)
 
 
 def _doctype_scope_needed(access: access_rules.Access, doctype: str, permission: str) -> str | None:
@@ -267,7 +304,8 @@ def check_request(route: routing.Route) -> None:
 	if routing.provider_endpoint(route.method):
 		return  # the provider's endpoints decide for themselves (userinfo needs `openid`)
 	# A scoped token acts with all of its user's permissions, user permissions included.
-	frappe.form_dict.pop("ignore_user_permissions", None)
+	for parameter in WIDENING_PARAMETERS:
+		frappe.form_dict.pop(parameter, None)
 	if route.method in COLUMN_READING_METHODS or route.action in COLUMN_READING_ACTIONS:
 		if problem := query_fields.problem(frappe.form_dict, route.method in RECORD_NAMING_METHODS):
 			raise errors.InvalidRequestError(description=problem)
@@ -375,18 +413,22 @@ def stored_version(doctype, ptype: str, doc):
 
 
 def child_rows_in_scope(user=None, doctype=None) -> str:
-	"""permission_query_conditions "*": a token lists a child table's rows only under parents its
-	scopes let it read. Frappe's query of a child table filters on no parent at all, so without this
-	the rows of every DocType that shares the table would come back."""
+	"""permission_query_conditions "*": a token lists a child table's rows only under parent records
+	its scopes and its user's permissions let it read. Frappe's query of a child table filters on no
+	parent at all, and asks only for read on the parent DocType: without this, the rows of every
+	DocType that shares the table, and of every record of the parent, would come back."""
 	access = current_access()
 	if access is None or access.full or not doctype or not frappe.is_table(doctype):
 		return ""
-	parents = [
-		parent for parent in access.doctypes if access.allows(parent, "read") and owns_table(parent, doctype)
-	]
-	if not parents:
-		return "1=0"  # not reached: the permission check on the list refused it before
-	return f"`tab{doctype}`.`parenttype` in ({', '.join(frappe.db.escape(parent) for parent in parents)})"
+	table = f"`tab{doctype}`"
+	readable = []
+	for parent in access.doctypes:
+		if access.allows(parent, "read") and owns_table(parent, doctype) and frappe.has_permission(parent):
+			records = frappe.get_list(parent, fields=["name"], run=False)  # with the user's conditions
+			readable.append(
+				f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in ({records}))"
+			)
+	return "(" + " or ".join(readable) + ")" if readable else "1=0"
 
 
 @functools.cache
@@ -415,13 +457,48 @@ def install_permission_guard() -> None:
 			module.has_permission = has_permission
 
 
-def check_child_rows(doc, method=None) -> None:
-	"""doc_events validate: a scoped token's save may not take over rows of another document. Frappe
-	re-parents a child row the request names, whatever document it belonged to, and checks no
-	permission on that document."""
+def check_save(doc, method=None) -> None:
+	"""doc_events validate: what a scoped token's save may not do, though Frappe would let it."""
 	access = current_access()
 	if access is None or access.full or doc.flags.ignore_permissions:
 		return
+	_check_child_rows(doc)
+	_check_attached_files(doc, access)
+
+
+def _check_attached_files(doc, access: access_rules.Access) -> None:
+	"""Frappe attaches the file an Attach field names to the saved document when it saves it, moving
+	an unattached File or making a new File of that URL, with no permission check: so a save could
+	take any file. A token may name a file attached to this document already, or one its user
+	uploaded unattached; any other needs File's own scope."""
+	before = doc.get_doc_before_save()
+	for field in doc.meta.get("fields", {"fieldtype": ["in", ["Attach", "Attach Image"]]}):
+		url = doc.get(field.fieldname)
+		if not (url or "").startswith(("/files", "/private/files")):
+			continue
+		if before is not None and before.get(field.fieldname) == url:
+			continue
+		files = frappe.get_all(
+			"File", {"file_url": url}, ["attached_to_doctype", "attached_to_name", "owner"]
+		)
+		if any(_may_attach(file, doc) for file in files) or access.allows("File", "create"):
+			continue
+		deny(access_rules.doctype_scope("File", "create"))
+		frappe.throw(
+			frappe._("{0} names a file this request may not attach.").format(field.label),
+			frappe.PermissionError,
+		)
+
+
+def _may_attach(file, doc) -> bool:
+	if file.attached_to_doctype:
+		return (file.attached_to_doctype, file.attached_to_name) == (doc.doctype, doc.name)
+	return file.owner == frappe.session.user
+
+
+def _check_child_rows(doc) -> None:
+	"""Frappe re-parents a child row a save names, whatever document it belonged to, and checks no
+	permission on that document."""
 	for field in doc.meta.get_table_fields():
 		names = [row.name for row in doc.get(field.fieldname) or [] if row.name]
 		if not names:

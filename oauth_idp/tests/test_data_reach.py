@@ -39,6 +39,7 @@ class TestDataReach(IdPTestCase):
 			scopes=[
 				{"document_type": "ToDo", "read": 1, "write": 1, "create": 1},
 				{"document_type": "Report", "read": 1, "write": 1, "create": 1},
+				{"document_type": "Contact", "read": 1, "write": 1, "create": 1},
 			],
 		)
 		frappe.db.commit()
@@ -164,7 +165,7 @@ class TestDataReach(IdPTestCase):
 		self.assertNotIn(theirs, found)
 
 	def test_a_file_cannot_be_pointed_at_or_moved_to_reach_a_private_file(self):
-		secret = private_file_of_a_note(self, "data-reach-secret.txt")
+		secret = private_file_of_a_note(self, "data-reach-secret")
 
 		uploaded = http_request(
 			"POST",
@@ -229,3 +230,93 @@ class TestDataReach(IdPTestCase):
 			"PUT", f"/api/resource/Report/{report}", token, json={"roles": [{"role": "Blogger"}]}
 		)
 		self.assertEqual(added.status_code, 200, added.get_data(as_text=True)[:300])
+
+	def test_an_attach_field_takes_only_a_file_the_request_may_reach(self):
+		"""Frappe attaches the file an Attach field names when the document is saved, with no
+		permission check: a Contact's image could take any private file."""
+		secret = private_file_of_a_note(self, "data-reach-attach-secret")
+		token = self.token("Contact:read Contact:write Contact:create")
+		contact = {"first_name": "oauth-idp data reach", "image": secret.file_url}
+		taken = http_request("POST", "/api/resource/Contact", token, json=contact)
+		self.assert_refused(taken, 403, "insufficient_scope", "a Contact whose image is another's file")
+		self.assertIn('scope="File:create"', taken.headers["WWW-Authenticate"])
+		self.assert_refused(
+			http_request("GET", secret.file_url, token), 403, "insufficient_scope", secret.file_url
+		)
+
+		made = http_request(
+			"POST", "/api/resource/Contact", token, json={"first_name": "oauth-idp data reach"}
+		)
+		self.assertEqual(made.status_code, 200, made.get_data(as_text=True)[:300])
+		name = json_body(made)["data"]["name"]
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.delete_doc, "Contact", name, ignore_permissions=True, force=True)
+		uploaded = http_request(
+			"POST",
+			"/api/method/upload_file",
+			token,
+			data={
+				"doctype": "Contact",
+				"docname": name,
+				"is_private": "1",
+				"file": (io.BytesIO(b"me"), "data-reach-me.png"),
+			},
+		)
+		self.assertEqual(uploaded.status_code, 200, uploaded.get_data(as_text=True)[:300])
+		own = json_body(uploaded)["message"]
+		self.addCleanup(frappe.delete_doc, "File", own["name"], ignore_permissions=True, force=True)
+		image = http_request("PUT", f"/api/resource/Contact/{name}", token, json={"image": own["file_url"]})
+		self.assertEqual(image.status_code, 200, "a file attached to the same document")
+
+	def test_a_child_table_lists_only_rows_of_parent_records_the_user_may_read(self):
+		"""Contact is if_owner for a desk user; Frappe's query of its child tables asks only for read
+		on Contact."""
+		theirs = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "oauth-idp data reach theirs",
+				"email_ids": [{"email_id": "theirs@example.com"}],
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.delete_doc, "Contact", theirs.name, ignore_permissions=True, force=True)
+		token = self.token("Contact:read")
+		listed = http_request(
+			"GET",
+			"/api/method/frappe.client.get_list",
+			token,
+			query_string={
+				"doctype": "Contact Email",
+				"parent": "Contact",
+				"fields": '["parent", "email_id"]',
+				"limit_page_length": 0,
+			},
+		)
+		self.assertEqual(listed.status_code, 200, listed.get_data(as_text=True)[:300])
+		self.assertNotIn(theirs.name, {row["parent"] for row in json_body(listed)["message"]})
+
+	def test_a_child_row_insert_says_nothing_of_whether_its_parent_exists(self):
+		for parent in ("Administrator", "nobody-at-all@example.com"):
+			row = {
+				"doctype": "Has Role",
+				"parenttype": "User",
+				"parent": parent,
+				"parentfield": "roles",
+				"role": "Guest",
+			}
+			response = http_request(
+				"POST", "/api/method/frappe.client.insert", self.reader, json={"doc": row}
+			)
+			self.assert_refused(response, 403, "insufficient_scope", parent)
+			self.assertIn('scope="User:write"', response.headers["WWW-Authenticate"])
+
+	def test_a_scoped_token_cannot_ask_for_the_sql_of_its_queries(self):
+		response = http_request(
+			"GET",
+			"/api/method/frappe.client.get_list",
+			self.reader,
+			query_string={"doctype": "ToDo", "debug": 1},
+		)
+		self.assertEqual(response.status_code, 200, response.get_data(as_text=True)[:300])
+		self.assertNotIn("_debug_messages", json_body(response))

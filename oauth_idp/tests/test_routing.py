@@ -235,8 +235,8 @@ class TestRouting(IdPTestCase):
 		self.assertEqual({row["parenttype"] for row in rows}, {"Page"}, "no User's roles")
 
 	def test_files_are_reached_only_through_documents_in_scope(self):
-		file = private_file_of_a_note(self, "routing-test-secret.txt")
-		for file_name in ("routing-test-secret.txt", "no-such-file.txt"):
+		file = private_file_of_a_note(self, "routing-test-secret")
+		for file_name in (file.file_name, "no-such-file.txt"):
 			response = http_request(
 				"GET",
 				"/api/method/frappe.client.get",

@@ -130,8 +130,10 @@ def redeem(client, code: str, **extra) -> tuple[int, dict]:
 	)
 
 
-def private_file_of_a_note(test, file_name: str):
-	"""A Note and a private File attached to it, committed, deleted (and committed) after `test`."""
+def private_file_of_a_note(test, label: str):
+	"""A Note and a private File attached to it (named after `label`, unique to this run), committed,
+	deleted (and committed) after `test`."""
+	file_name = f"{label}-{frappe.generate_hash(length=8)}.txt"
 	note = frappe.get_doc({"doctype": "Note", "title": file_name}).insert(ignore_permissions=True)
 	file = frappe.get_doc(
 		{

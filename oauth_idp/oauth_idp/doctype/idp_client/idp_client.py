@@ -15,6 +15,11 @@ from oauth_idp.protocol.tokens import new_client_id, new_token
 from oauth_idp.provider import enforcement, routing, store
 
 PROVIDER_MODULE = "OAuth IdP"
+# DocTypes whose Write or Create reach far beyond their own records.
+AS_GOOD_AS_ALL = {
+	"User": "A token that may change or create Users can set their passwords, roles and API keys",
+	"File": "A token that may change or create Files can make a File of any file's URL, and so read any file",
+}
 
 
 def is_whitelisted_method(method: str) -> bool:
@@ -79,11 +84,11 @@ class IdPClient(Document):
 
 	def validate_scope_tables(self):
 		for row in self.scopes:
-			if row.document_type == "User" and (row.write or row.create):
+			if warning := AS_GOOD_AS_ALL.get(row.document_type) if (row.write or row.create) else None:
 				frappe.msgprint(
-					_(
-						"A token that may change or create Users can set their passwords, roles and API keys: it is as good as {0}. Grant it only to an app you would trust with that."
-					).format("<code>all</code>"),
+					_("{0}: it is as good as {1}. Grant it only to an app you would trust with that.").format(
+						warning, "<code>all</code>"
+					),
 					indicator="orange",
 				)
 			meta = frappe.get_meta(row.document_type)
