@@ -66,6 +66,18 @@ class TestRouting(IdPTestCase):
 	def token(cls, scope: str, user: str = USER) -> str:
 		return access_token(cls.client, user, scope)
 
+	def skip_consent_client_asked_for_all(self, app_name: str):
+		"""A client that would issue an `all` code at once to a signed-in user, and such a request."""
+		wide = make_client(app_name=app_name, allowed_scopes="openid all", skip_consent=1)
+		frappe.db.commit()
+		params = {
+			"client_id": wide.name,
+			"response_type": "code",
+			"redirect_uri": "https://app.example.com/callback",
+			"scope": "all",
+		}
+		return wide, params
+
 	def assert_insufficient_scope(self, response, scope: str, where: str):
 		where = f"{where} -> {response.status_code} {response.get_data(as_text=True)[:300]}"
 		self.assertEqual(response.status_code, 403, where)
@@ -108,14 +120,7 @@ class TestRouting(IdPTestCase):
 		self.assertEqual(token.headers.get("Cache-Control"), "no-store")
 
 	def test_a_token_is_no_login_at_the_authorization_endpoint(self):
-		wide = make_client(app_name="Routing Wide", allowed_scopes="openid all", skip_consent=1)
-		frappe.db.commit()
-		params = {
-			"client_id": wide.name,
-			"response_type": "code",
-			"redirect_uri": "https://app.example.com/callback",
-			"scope": "all",
-		}
+		wide, params = self.skip_consent_client_asked_for_all("Routing Wide")
 		for path in (
 			"/api/method/frappe.integrations.oauth2.authorize",
 			"/api/method/oauth_idp.api.authorize.authorize",
@@ -167,14 +172,7 @@ class TestRouting(IdPTestCase):
 	def test_no_method_can_call_a_provider_endpoint_for_a_token(self):
 		"""upload_file runs the whitelisted method named in `method` (Frappe 15); the authorization
 		endpoint reached so would sign a narrow token's user in for an `all` token."""
-		wide = make_client(app_name="Routing Delegate", allowed_scopes="openid all", skip_consent=1)
-		frappe.db.commit()
-		params = {
-			"client_id": wide.name,
-			"response_type": "code",
-			"redirect_uri": "https://app.example.com/callback",
-			"scope": "all",
-		}
+		wide, params = self.skip_consent_client_asked_for_all("Routing Delegate")
 		for endpoint in ("oauth_idp.api.authorize.authorize", "frappe.integrations.oauth2.authorize"):
 			for method, path in (
 				("GET", "/api/method/upload_file"),
