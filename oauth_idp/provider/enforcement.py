@@ -60,9 +60,8 @@ DOCUMENT_METHODS = {
 WIDENING_PARAMETERS = ("ignore_user_permissions", "debug")
 # Whitelisted methods that act on a DocType named in the request, and the scope permission each needs
 # on it. Frappe checks these in other ways, or not at all: running a document's method may change
-# it; get_count counts without a permission check; export is checked only against roles; an upload
-# changes the document it is attached to; link search runs DocTypes' own search queries, which may
-# not check permissions (User's does not).
+# it; export is checked only against roles; an upload changes the document it is attached to; link
+# search runs DocTypes' own search queries, which may not check permissions (User's does not).
 DOCTYPE_METHODS = {
 	"frappe.desk.search.search_link": "read",
 	"frappe.desk.search.search_widget": "read",
