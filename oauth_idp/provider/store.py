@@ -348,13 +348,15 @@ def revoke_token_row(name: str) -> None:
 def purge_expired() -> None:
 	"""Scheduled: delete codes, tokens and grants that can no longer be used.
 
-	Rows are kept for a day after they die so that replays of a code or a rotated refresh token are
-	still recognised (and still revoke the grant) for that long.
+	Codes are kept for a day after they expire, so that a replay is still recognised (and still
+	revokes the grant) for that long. A rotated refresh token is kept until a day after it would have
+	expired: a thief may try it at any time in its life, and that use must still end the grant.
+	Revoked rows go a day after revocation; their grant is revoked already.
 	"""
 	cutoff = add_to_date(now_datetime(), days=-1)
 	frappe.db.sql(f"delete from `tab{CODE}` where expires_at < %s", cutoff)
 	frappe.db.sql(
-		f"""delete from `tab{TOKEN}` where (status != 'Active' and modified < %(cutoff)s)
+		f"""delete from `tab{TOKEN}` where (status = 'Revoked' and modified < %(cutoff)s)
 		or (expires_at < %(cutoff)s and (refresh_expires_at is null or refresh_expires_at < %(cutoff)s))""",
 		{"cutoff": cutoff},
 	)

@@ -3,7 +3,14 @@
 import frappe
 
 from oauth_idp.provider import store
-from oauth_idp.tests.utils import IdPTestCase, authorization_code, make_client, make_user, redeem
+from oauth_idp.tests.utils import (
+	IdPTestCase,
+	authorization_code,
+	make_client,
+	make_user,
+	redeem,
+	token_request,
+)
 
 USER = "oauth-idp-bearer-test@example.com"
 
@@ -19,6 +26,9 @@ class TestBearerTokens(IdPTestCase):
 	def issue(self) -> dict:
 		_status, body = redeem(self.client, authorization_code(self.client, USER))
 		return body
+
+	def refresh(self, refresh_token: str) -> tuple[int, dict]:
+		return token_request(self.client, grant_type="refresh_token", refresh_token=refresh_token)
 
 	def test_valid_token_names_its_user_client_and_scopes(self):
 		body = self.issue()
@@ -70,3 +80,19 @@ class TestBearerTokens(IdPTestCase):
 			frappe.db.exists(store.TOKEN, {"access_token_hash": store.token_hash(dead["access_token"])})
 		)
 		self.assertIsNotNone(store.find_access_token(live["access_token"])[0])
+
+	def test_purge_keeps_a_rotated_refresh_token_so_its_reuse_still_ends_the_grant_oauth21_4_3_1(self):
+		first = self.issue()
+		status, second = self.refresh(first["refresh_token"])
+		self.assertEqual(status, 200, second)
+		rotated = {"refresh_token_hash": store.token_hash(first["refresh_token"])}
+		# Rotated days ago, but its refresh lifetime has not run out.
+		frappe.db.set_value(
+			store.TOKEN, rotated, "modified", frappe.utils.add_days(None, -3), update_modified=False
+		)
+		store.purge_expired()
+		self.assertTrue(frappe.db.exists(store.TOKEN, rotated))
+
+		status, body = self.refresh(first["refresh_token"])
+		self.assertEqual((status, body["error"]), (400, "invalid_grant"))
+		self.assertIsNone(store.find_access_token(second["access_token"])[0])
