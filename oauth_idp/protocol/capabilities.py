@@ -33,3 +33,7 @@ MAX_CODE_LIFETIME = 600  # RFC 6749 §4.1.2: "a maximum authorization code lifet
 DEFAULT_CODE_LIFETIME = 60
 DEFAULT_ACCESS_TOKEN_LIFETIME = 3600
 DEFAULT_REFRESH_TOKEN_LIFETIME = 30 * 24 * 3600
+# Requests a minute from one address to each of the token, revocation and introspection endpoints;
+# a site changes it with the site config key `oauth_idp_requests_per_minute`.
+CLIENT_RATE_LIMIT_WINDOW = 60
+DEFAULT_CLIENT_REQUESTS_PER_MINUTE = 300

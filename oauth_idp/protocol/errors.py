@@ -59,6 +59,17 @@ class InsufficientScopeError(OAuth2Error):
 		self.required_scope = required_scope
 
 
+class TooManyRequestsError(oauth_errors.TemporarilyUnavailableError):
+	"""RFC 6585 §4: 429 with Retry-After. OAuth names no error for it; `temporarily_unavailable` is the
+	one clients already know (RFC 6749 §4.1.2.1)."""
+
+	status_code = 429
+
+	def __init__(self, retry_after: int):
+		super().__init__(description=f"Too many requests; try again in {retry_after} seconds.")
+		self.retry_after = retry_after
+
+
 class MethodNotAllowedError(InvalidRequestError):
 	status_code = 405
 
@@ -100,7 +111,7 @@ def client_error_response(error: OAuth2Error) -> tuple[int, dict, str]:
 	if error.error == "invalid_client":
 		status = 401
 		headers["WWW-Authenticate"] = 'Basic realm="oauth_idp", charset="UTF-8"'
-	return status, _with_allow(headers, error), json.dumps(error_body(error))
+	return status, _with_status_headers(headers, error), json.dumps(error_body(error))
 
 
 def resource_error_response(error: OAuth2Error) -> tuple[int, dict, str]:
@@ -109,13 +120,16 @@ def resource_error_response(error: OAuth2Error) -> tuple[int, dict, str]:
 	headers = {"Content-Type": JSON_CONTENT_TYPE}
 	if error.status_code < 500:
 		headers["WWW-Authenticate"] = bearer_challenge(error)
-	return error.status_code, _with_allow(headers, error), json.dumps(error_body(error))
+	return error.status_code, _with_status_headers(headers, error), json.dumps(error_body(error))
 
 
-def _with_allow(headers: dict, error: OAuth2Error) -> dict:
-	"""RFC 9110 §15.5.6: a 405 names the methods the resource does serve."""
+def _with_status_headers(headers: dict, error: OAuth2Error) -> dict:
+	"""RFC 9110 §15.5.6: a 405 names the methods the resource does serve; RFC 6585 §4: a 429 says
+	when to come back."""
 	if isinstance(error, MethodNotAllowedError):
 		headers["Allow"] = error.allowed
+	if isinstance(error, TooManyRequestsError):
+		headers["Retry-After"] = str(error.retry_after)
 	return headers
 
 

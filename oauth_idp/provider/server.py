@@ -4,6 +4,7 @@ import traceback
 from functools import cache
 
 import frappe
+from frappe.rate_limiter import rate_limit
 from oauthlib.oauth2.rfc6749.endpoints import (
 	AuthorizationEndpoint,
 	IntrospectEndpoint,
@@ -14,7 +15,7 @@ from oauthlib.oauth2.rfc6749.tokens import BearerToken
 from oauthlib.openid.connect.core.grant_types import AuthorizationCodeGrant, RefreshTokenGrant
 from werkzeug.wrappers import Response
 
-from oauth_idp.protocol import errors, pkce
+from oauth_idp.protocol import capabilities, errors, pkce
 from oauth_idp.protocol.client_auth import PUBLIC
 from oauth_idp.protocol.params import check_authorization_features, parse_urlencoded, single_valued
 from oauth_idp.protocol.tokens import new_token
@@ -132,6 +133,20 @@ def log_unexpected_error() -> None:
 	variables of every frame, and here those hold the request's secrets, codes and tokens."""
 	frappe.db.rollback()
 	frappe.log_error("oauth_idp: unexpected error", traceback.format_exc())
+
+
+def client_requests_per_minute() -> int:
+	return int(
+		frappe.conf.get("oauth_idp_requests_per_minute") or capabilities.DEFAULT_CLIENT_REQUESTS_PER_MINUTE
+	)
+
+
+# Frappe's rate limiter, per address and endpoint name, on the token, revocation and introspection
+# endpoints. When it refuses, Frappe answers before the endpoint runs, and
+# responses.replace_framework_errors makes that a 429 OAuth error.
+limit_client_requests = rate_limit(
+	limit=client_requests_per_minute, seconds=capabilities.CLIENT_RATE_LIMIT_WINDOW
+)
 
 
 def client_endpoint(create_response) -> Response:

@@ -109,8 +109,10 @@ def call_endpoint(endpoint, body: dict | None = None, method: str = "POST", head
 		query_string=urlencode(body or {}) if method != "POST" else None,
 		content_type="application/x-www-form-urlencoded" if method == "POST" else None,
 		headers=headers or {},
+		environ_base={"REMOTE_ADDR": "127.0.0.1"},
 	)
 	frappe.local.request = Request(builder.get_environ())
+	frappe.local.request_ip = frappe.local.request.remote_addr  # as frappe.auth.HTTPRequest sets it
 	response = endpoint()
 	return response.status_code, response.headers, response.get_data(as_text=True)
 

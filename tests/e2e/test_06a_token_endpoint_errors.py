@@ -5,6 +5,7 @@ Frappe's error machinery (assert_oauth_error checks all of that).
 """
 
 import base64
+import secrets
 
 import pytest
 import requests
@@ -170,3 +171,29 @@ def test_code_redeemed_twice_is_invalid_grant_and_revokes_rfc6749_4_1_2(client, 
 	access = first.json()["access_token"]
 	assert_oauth_error(post_token(_code_request(client, code)), 400, "invalid_grant")
 	assert_invalid_token(bearer_get(access))
+
+
+def test_too_many_requests_from_one_address_is_429_with_retry_after_rfc6585_4(site, client):
+	"""Frappe's rate limiter guards the client endpoints (here with a limit of 3 a minute, for this
+	test only); what it refuses is still an OAuth error, and says when to come back. The requests come
+	through a proxy for an address of their own (Frappe counts per X-Forwarded-For address), so that
+	the other tests' requests do not count."""
+	from frappe.installer import update_site_config
+
+	address = {"X-Forwarded-For": f"192.0.2.{secrets.randbelow(250) + 1}"}
+	wrong = {
+		"grant_type": "authorization_code",
+		"code": "x",
+		"client_id": client.client_id,
+		"client_secret": "x",
+	}
+	update_site_config("oauth_idp_requests_per_minute", 3)
+	try:
+		answers = [post_token(wrong, headers=address) for _ in range(5)]
+	finally:
+		update_site_config("oauth_idp_requests_per_minute", "None")  # Frappe's way to drop a key
+	assert [answer.status_code for answer in answers[:3]] == [401, 401, 401], [a.text for a in answers]
+	for refused in answers[3:]:
+		body = assert_oauth_error(refused, 429, "temporarily_unavailable")
+		assert "try again" in body["error_description"], body
+		assert refused.headers.get("Retry-After") == "60", refused.headers

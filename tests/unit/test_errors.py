@@ -15,6 +15,7 @@ from oauth_idp.protocol.errors import (
 	InvalidScopeError,
 	InvalidTokenError,
 	MethodNotAllowedError,
+	TooManyRequestsError,
 	UnsupportedGrantTypeError,
 )
 
@@ -98,6 +99,16 @@ def test_rfc9110_s15_5_6_method_not_allowed_is_405_with_allow():
 	assert headers["Allow"] == "POST"
 	assert json.loads(body)["error"] == "invalid_request"
 	assert "WWW-Authenticate" not in headers
+
+
+def test_rfc6585_s4_too_many_requests_is_429_with_retry_after_and_a_known_error_code():
+	status, headers, body = errors.client_error_response(TooManyRequestsError(retry_after=60))
+	assert (status, headers["Retry-After"]) == (429, "60")
+	assert json.loads(body) == {
+		"error": "temporarily_unavailable",
+		"error_description": "Too many requests; try again in 60 seconds.",
+	}
+	assert headers["Cache-Control"] == "no-store"
 
 
 # --- bearer_challenge and resource_error_response (RFC 6750 §3) ----------------------------------
