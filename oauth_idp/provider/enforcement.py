@@ -107,6 +107,8 @@ DELEGATING_METHODS = {
 	"frappe.desk.search.search_link": "query",
 	"frappe.desk.search.search_widget": "query",
 }
+# The methods that the scope table's DocType scopes govern: a client's method table may not list them.
+DOCTYPE_SCOPED_METHODS = frozenset({*DATA_METHODS, *DOCUMENT_METHODS, *DOCTYPE_METHODS, *FULL_USER_METHODS})
 # What each of Frappe's REST document endpoints (routing.DOCUMENT_ACTIONS) needs of the DocType in its
 # path. Running a document's method may change it, whatever the HTTP method.
 DOCUMENT_ACTION_PERMISSIONS = {
@@ -177,14 +179,16 @@ def deny(scope: str) -> None:
 
 
 def method_scope_needed(method: str, access: access_rules.Access, delegated: bool = False) -> str | None:
-	"""The scope a token lacks to call `method`, or None if it may. A method that another one calls
-	for the request (DELEGATING_METHODS) is asked the same, the provider's endpoints included: only the
-	method a request calls itself may be one of them (check_request); and a delegate that delegates in
-	turn needs its own method scope."""
+	"""The scope a token lacks to call `method`, or None if it may.
+
+	A method that another one calls for the request (DELEGATING_METHODS) needs its own method scope,
+	whatever it is: link search hands it arguments in positions of its own, which the checks on the
+	request's parameters never see. The method table lists no data method and no provider endpoint
+	(IdP Client.validate), so neither is ever called that way."""
+	if delegated:
+		return None if access.allows_method(method) else access_rules.method_scope(method)
 	form = frappe.form_dict
 	parameter = DELEGATING_METHODS.get(method)
-	if parameter and delegated:
-		return None if access.allows_method(method) else access_rules.method_scope(method)
 	if parameter and (delegate := form.get(parameter)):
 		if needed := method_scope_needed(str(delegate), access, delegated=True):
 			return needed

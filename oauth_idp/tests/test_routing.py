@@ -133,17 +133,30 @@ class TestRouting(IdPTestCase):
 		frappe.db.commit()
 		self.assertFalse(frappe.db.exists("IdP Grant", {"client": wide.name}), "no code was issued")
 
-	def test_link_search_needs_the_scope_of_the_query_it_runs(self):
-		query = "frappe.core.doctype.user.user.user_query"
-		for method in ("frappe.desk.search.search_link", "frappe.desk.search.search_widget"):
-			with self.subTest(method=method):
-				response = http_request(
-					"GET",
-					f"/api/method/{method}",
-					self.narrow,
-					query_string={"doctype": "ToDo", "txt": "", "query": query},
-				)
-				self.assert_insufficient_scope(response, f"method:{query}", method)
+	def test_link_search_needs_the_method_scope_of_the_query_it_runs(self):
+		"""Even a data method the token could call itself: link search hands it `txt` and the rest in
+		positions of its own (`txt` becomes get_list's `fields`), past the checks on the request's
+		parameters."""
+		for query in (
+			"frappe.core.doctype.user.user.user_query",
+			"frappe.client.get_list",
+			"frappe.desk.reportview.get",
+		):
+			for method in ("frappe.desk.search.search_link", "frappe.desk.search.search_widget"):
+				with self.subTest(method=method, query=query):
+					response = http_request(
+						"GET",
+						f"/api/method/{method}",
+						self.narrow,
+						query_string={
+							"doctype": "ToDo",
+							"txt": '["substring(description, 1, 3) as s"]',
+							"searchfield": "null",
+							"page_length": "0",
+							"query": query,
+						},
+					)
+					self.assert_insufficient_scope(response, f"method:{query}", method)
 
 	def test_a_token_learns_nothing_of_a_doctype_outside_its_scopes(self):
 		"""Not even whether a record exists: the answer is the same 403 for a real name and a made-up

@@ -113,6 +113,12 @@ class IdPClient(Document):
 						frappe.bold(row.method)
 					)
 				)
+			if row.method in enforcement.DOCTYPE_SCOPED_METHODS:
+				frappe.throw(
+					_("{0} is governed by the DocType scopes of the Scope Table: tick them there.").format(
+						frappe.bold(row.method)
+					)
+				)
 
 	def before_save(self):
 		# A secret is never stored in this field; it is only shown once, after it is issued.

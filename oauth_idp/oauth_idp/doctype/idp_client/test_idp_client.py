@@ -64,3 +64,9 @@ class TestIdPClient(IdPTestCase):
 			make_client(scopes=[{"document_type": "Has Role", "read": 1}])
 		with self.assertRaises(frappe.ValidationError):  # a token could promote its own client
 			make_client(scopes=[{"document_type": "IdP Client", "read": 1, "write": 1}])
+
+	def test_data_methods_belong_to_the_scope_table_not_the_method_table(self):
+		"""A method row would let link search run them with arguments no scope check reads."""
+		for method in ("frappe.client.get_list", "frappe.desk.search.search_link", "frappe.client.get_count"):
+			with self.subTest(method=method), self.assertRaises(frappe.ValidationError):
+				make_client(methods=[{"method": method}])
