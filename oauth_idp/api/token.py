@@ -2,6 +2,7 @@
 
 import frappe
 
+from oauth_idp.protocol.params import check_token_request
 from oauth_idp.provider.routing import EVERY_HTTP_METHOD
 from oauth_idp.provider.server import client_endpoint, limit_client_requests
 
@@ -9,8 +10,9 @@ from oauth_idp.provider.server import client_endpoint, limit_client_requests
 @frappe.whitelist(allow_guest=True, xss_safe=True, methods=EVERY_HTTP_METHOD)
 @limit_client_requests
 def get_token(**kwargs):
-	return client_endpoint(
-		lambda server, uri, method, params, headers: server.create_token_response(
-			uri, method, params, headers
-		)
-	)
+	return client_endpoint(_token_response)
+
+
+def _token_response(server, uri, method, params, headers):
+	check_token_request(params)
+	return server.create_token_response(uri, method, params, headers)

@@ -40,6 +40,13 @@ def single_valued(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 	return {name: value for name, value in params.items() if value != ""}
 
 
+def check_token_request(params: dict[str, str]) -> None:
+	"""RFC 6749 §4.1.3, §6: every token request names its grant type; a request without one is
+	malformed (§5.2 invalid_request), not a request for an unsupported type."""
+	if "grant_type" not in params:
+		raise InvalidRequestError(description="Missing grant_type parameter.")
+
+
 def check_authorization_features(request_object, request_uri, response_mode) -> None:
 	"""Refuse authorization request features this provider does not have (OIDC Core §6, §3.1.2.1;
 	OAuth 2.0 Multiple Response Types §2.1), rather than quietly ignore them."""

@@ -5,11 +5,13 @@ Frappe's own checks let SQL through: a field that does not start with a parenthe
 as a string, and link search's `filter_fields`. A request could read any table with them. A scoped
 token may name columns, not write expressions:
 
-- columns: a field, a link field's field, `*`, an aggregate of one field, an alias; `order_by` adds a
-  direction;
+- columns: a field, `*`, an aggregate of one field, an alias; `order_by` adds a direction. Selected
+  columns may also be a link field's field, which Frappe resolves (checking the linked DocType's
+  permission); elsewhere it would be written into the SQL as it stands;
 - filters: an object of field → condition, or a list of [field, operator, value] /
   [doctype, field, operator, value] and such objects. Frappe checks the operators and escapes the
-  values.
+  values;
+- paging: whole numbers of rows, never negative (Frappe writes them into the SQL's LIMIT).
 """
 
 import json
@@ -17,11 +19,12 @@ import re
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _TABLE = rf"(?:`tab[A-Za-z0-9_ \-]+`|tab{_NAME})"  # `tabSales Invoice`, tabToDo
-_FIELD = rf"(?:{_TABLE}\.)?(?:`{_NAME}`|{_NAME}|\*)|{_NAME}\.{_NAME}"
+_FIELD = rf"(?:{_TABLE}\.)?(?:`{_NAME}`|{_NAME}|\*)"
+_LINKED_FIELD = rf"{_NAME}\.{_NAME}"
 _AGGREGATE = rf"(?:count|sum|avg|min|max)\(\s*(?:distinct\s+)?(?:{_FIELD})\s*\)"
 _ALIAS = rf"(?:\s+as\s+(?:`{_NAME}`|{_NAME}))?"
 
-SELECTED = re.compile(rf"\s*(?:{_AGGREGATE}|{_FIELD}){_ALIAS}\s*", re.IGNORECASE)
+SELECTED = re.compile(rf"\s*(?:{_AGGREGATE}|{_FIELD}|{_LINKED_FIELD}){_ALIAS}\s*", re.IGNORECASE)
 ORDERED = re.compile(rf"\s*(?:{_FIELD})(?:\s+(?:asc|desc))?\s*", re.IGNORECASE)
 COLUMN = re.compile(rf"\s*(?:{_FIELD})\s*")
 
@@ -39,6 +42,7 @@ PARAMETERS = {
 	"order_by": ORDERED,
 	"group_by": COLUMN,
 }
+ROW_COUNTS = ("limit_start", "limit_page_length", "limit", "start", "page_length")
 
 
 def problem(params, filters_may_name_a_record: bool = False) -> str | None:
@@ -51,6 +55,10 @@ def problem(params, filters_may_name_a_record: bool = False) -> str | None:
 		for item in _items(value):
 			if not isinstance(item, str) or not grammar.fullmatch(item):
 				return f"'{name}' may name columns only; {str(item)[:80]!r} is not one."
+	for name in ROW_COUNTS:
+		value = params.get(name)
+		if value not in (None, "") and not str(value).isdecimal():
+			return f"'{name}' must be a whole number of rows."
 	for name in FILTER_PARAMETERS:
 		value = params.get(name)
 		if value in (None, "", [], {}):

@@ -28,6 +28,11 @@ def issuer() -> str:
 	return get_url().rstrip("/")
 
 
+def issuer_is_configured() -> bool:
+	"""Is the issuer the site's own setting, rather than read from the request's Host header?"""
+	return bool(frappe.local.conf.host_name)
+
+
 def epoch(value) -> int:
 	"""Seconds since the epoch of a datetime stored by Frappe (naive, in the system time zone)."""
 	return int(get_datetime(value).replace(tzinfo=ZoneInfo(get_system_timezone())).timestamp())

@@ -47,6 +47,27 @@ def test_discovery_documents_oidc_discovery_4_rfc8414_3():
 	assert keys and all("d" not in key and "p" not in key for key in keys), "the JWKS publishes private parts"
 
 
+def test_discovery_is_kept_by_shared_caches_only_when_the_issuer_is_configured(site):
+	"""Without host_name, the issuer comes from the Host header: a shared cache must not keep a
+	document that another request's Host shaped."""
+	from frappe.installer import update_site_config
+
+	spoofed = requests.get(
+		BASE + "/.well-known/openid-configuration", headers={"Host": "evil.example"}, timeout=TIMEOUT
+	)
+	assert spoofed.json()["issuer"].startswith("http://evil.example")
+	assert spoofed.headers["Cache-Control"] == "private, max-age=300"
+	update_site_config("host_name", BASE)
+	try:
+		configured = requests.get(
+			BASE + "/.well-known/openid-configuration", headers={"Host": "evil.example"}, timeout=TIMEOUT
+		)
+	finally:
+		update_site_config("host_name", "None")
+	assert configured.json()["issuer"] == BASE
+	assert configured.headers["Cache-Control"] == "public, max-age=300"
+
+
 def test_authlib_code_flow_id_token_and_userinfo_oidc_core_3_1_3_7_and_5_3(
 	make_client, user_session, test_user, admin_session
 ):

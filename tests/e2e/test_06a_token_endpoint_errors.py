@@ -91,6 +91,12 @@ def test_unknown_grant_type_is_unsupported_grant_type_rfc6749_5_2(client, code):
 		assert_oauth_error(response, 400, "unsupported_grant_type")
 
 
+def test_missing_grant_type_is_invalid_request_rfc6749_4_1_3(client, code):
+	request = {k: v for k, v in _code_request(client, code).items() if k != "grant_type"}
+	body = assert_oauth_error(post_token(request), 400, "invalid_request")
+	assert body["error_description"] == "Missing grant_type parameter.", body
+
+
 @pytest.mark.parametrize(
 	"change",
 	[

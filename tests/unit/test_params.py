@@ -128,3 +128,9 @@ def test_oidc_core_6_unsupported_request_features_are_refused(
 def test_oidc_core_3_1_2_1_the_query_response_mode_is_supported():
 	params.check_authorization_features(None, None, "query")
 	params.check_authorization_features(None, None, None)
+
+
+def test_rfc6749_s4_1_3_a_token_request_without_grant_type_is_invalid_request():
+	with pytest.raises(InvalidRequestError, match="grant_type"):
+		params.check_token_request({"code": "abc"})
+	params.check_token_request({"grant_type": "refresh_token"})

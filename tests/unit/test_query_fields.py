@@ -37,6 +37,10 @@ EXPRESSIONS = [
 	{"fields": '[{"name": 1}]'},
 	{"fields": '["count(name, owner)"]'},
 	{"fields": '["char(65) as a"]'},
+	# Frappe resolves a link field's field among the selected columns only.
+	{"order_by": "allocated_to.api_key"},
+	{"group_by": "allocated_to.api_key"},
+	{"fields": '["sum(allocated_to.idx)"]'},
 ]
 
 
@@ -49,6 +53,17 @@ def test_columns_aggregates_aliases_and_directions_pass(params):
 def test_anything_but_columns_is_refused(params):
 	problem = query_fields.problem(params)
 	assert problem and "columns only" in problem
+
+
+@pytest.mark.parametrize("name", query_fields.ROW_COUNTS)
+@pytest.mark.parametrize("value", ["-1", "1 union select 1", "abc", "2.5", -3])
+def test_paging_is_a_whole_number_of_rows(name, value):
+	assert query_fields.problem({name: value}) == f"'{name}' must be a whole number of rows."
+
+
+@pytest.mark.parametrize("value", ["0", "20", 500, ""])
+def test_paging_by_whole_numbers_passes(value):
+	assert query_fields.problem(dict.fromkeys(query_fields.ROW_COUNTS, value)) is None
 
 
 def test_parameters_that_name_no_columns_are_not_read():
