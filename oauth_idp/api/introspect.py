@@ -3,14 +3,14 @@
 import frappe
 
 from oauth_idp.provider.routing import EVERY_HTTP_METHOD
-from oauth_idp.provider.server import client_endpoint, limit_client_requests
+from oauth_idp.provider.server import client_endpoint
 
 
 @frappe.whitelist(allow_guest=True, xss_safe=True, methods=EVERY_HTTP_METHOD)
-@limit_client_requests
 def introspect_token(**kwargs):
 	return client_endpoint(
+		"introspection",
 		lambda server, uri, method, params, headers: server.create_introspect_response(
 			uri, method, params, headers
-		)
+		),
 	)

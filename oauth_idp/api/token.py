@@ -4,13 +4,12 @@ import frappe
 
 from oauth_idp.protocol.params import check_token_request
 from oauth_idp.provider.routing import EVERY_HTTP_METHOD
-from oauth_idp.provider.server import client_endpoint, limit_client_requests
+from oauth_idp.provider.server import client_endpoint
 
 
 @frappe.whitelist(allow_guest=True, xss_safe=True, methods=EVERY_HTTP_METHOD)
-@limit_client_requests
 def get_token(**kwargs):
-	return client_endpoint(_token_response)
+	return client_endpoint("token", _token_response)
 
 
 def _token_response(server, uri, method, params, headers):

@@ -6,7 +6,7 @@ import frappe
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from oauth_idp.protocol import capabilities, errors
+from oauth_idp.protocol import errors
 from oauth_idp.provider import routing
 
 
@@ -48,8 +48,6 @@ def framework_error(response) -> errors.OAuth2Error:
 	refused = refused_http_method()
 	if refused:
 		return refused
-	if response.status_code == 429:  # Frappe's rate limiter (provider/server.limit_client_requests)
-		return errors.TooManyRequestsError(retry_after=capabilities.CLIENT_RATE_LIMIT_WINDOW)
 	if response.status_code >= 500 and not _body_is_malformed():
 		return errors.ServerError()
 	return errors.InvalidRequestError(description="The request could not be read.")

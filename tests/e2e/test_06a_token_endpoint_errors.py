@@ -10,6 +10,7 @@ import secrets
 import pytest
 import requests
 from oauth_e2e import (
+	BASE,
 	BUILTIN,
 	TIMEOUT,
 	TOKEN,
@@ -180,26 +181,40 @@ def test_code_redeemed_twice_is_invalid_grant_and_revokes_rfc6749_4_1_2(client, 
 
 
 def test_too_many_requests_from_one_address_is_429_with_retry_after_rfc6585_4(site, client):
-	"""Frappe's rate limiter guards the client endpoints (here with a limit of 3 a minute, for this
-	test only); what it refuses is still an OAuth error, and says when to come back. The requests come
-	through a proxy for an address of their own (Frappe counts per X-Forwarded-For address), so that
-	the other tests' requests do not count."""
+	"""The client endpoints are rate-limited (here to 3 requests a minute, for this test only), each
+	endpoint counted once under all of its URLs; what is refused is still an OAuth error, and says
+	when to come back. The requests come through a proxy for an address of their own (Frappe takes
+	the X-Forwarded-For address), so that the other tests' requests do not count."""
 	from frappe.installer import update_site_config
 
-	address = {"X-Forwarded-For": f"192.0.2.{secrets.randbelow(250) + 1}"}
+	address = {"X-Forwarded-For": f"198.18.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"}
 	wrong = {
 		"grant_type": "authorization_code",
 		"code": "x",
 		"client_id": client.client_id,
 		"client_secret": "x",
 	}
+	v2 = BASE + "/api/v2/method/"
 	update_site_config("oauth_idp_requests_per_minute", 3)
 	try:
-		answers = [post_token(wrong, headers=address) for _ in range(5)]
+		allowed = [
+			post_token(wrong, url=url, headers=address) for url in (BUILTIN + "get_token", TOKEN, TOKEN)
+		]
+		refused = [
+			post_token(wrong, url=url, headers=address)
+			for url in (TOKEN, v2 + "oauth_idp.api.token.get_token")
+		]
+		revocation = requests.post(
+			v2 + "frappe.integrations.oauth2.revoke_token",
+			data={"token": "x"},
+			headers=address,
+			timeout=TIMEOUT,
+		)
 	finally:
 		update_site_config("oauth_idp_requests_per_minute", "None")  # Frappe's way to drop a key
-	assert [answer.status_code for answer in answers[:3]] == [401, 401, 401], [a.text for a in answers]
-	for refused in answers[3:]:
-		body = assert_oauth_error(refused, 429, "temporarily_unavailable")
+	assert [answer.status_code for answer in allowed] == [401, 401, 401], [a.text for a in allowed]
+	for answer in refused:
+		body = assert_oauth_error(answer, 429, "temporarily_unavailable")
 		assert "try again" in body["error_description"], body
-		assert refused.headers.get("Retry-After") == "60", refused.headers
+		assert 1 <= int(answer.headers["Retry-After"]) <= 60, answer.headers
+	assert revocation.status_code != 429, "the revocation endpoint has a counter of its own"
