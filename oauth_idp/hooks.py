@@ -29,8 +29,8 @@ override_whitelisted_methods = {
 before_request = [
 	# /.well-known/* discovery documents, ahead of Frappe's own redirect.
 	"oauth_idp.api.discovery.serve_well_known",
-	# The provider's URLs run their own endpoint, whatever a `cmd` parameter says.
-	"oauth_idp.provider.routing.ignore_cmd_on_provider_paths",
+	# The provider's URLs run their own endpoint, whatever a `cmd` parameter says, and only they do.
+	"oauth_idp.provider.routing.keep_provider_endpoints_to_their_urls",
 	# Client credentials for the OAuth endpoints; bearer tokens everywhere else.
 	"oauth_idp.provider.guard.read_authorization_header",
 ]

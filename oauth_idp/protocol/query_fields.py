@@ -43,6 +43,7 @@ PARAMETERS = {
 	"group_by": COLUMN,
 }
 ROW_COUNTS = ("limit_start", "limit_page_length", "limit", "start", "page_length")
+WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def problem(params, filters_may_name_a_record: bool = False) -> str | None:
@@ -57,7 +58,7 @@ def problem(params, filters_may_name_a_record: bool = False) -> str | None:
 				return f"'{name}' may name columns only; {str(item)[:80]!r} is not one."
 	for name in ROW_COUNTS:
 		value = params.get(name)
-		if value not in (None, "") and not str(value).isdecimal():
+		if value not in (None, "") and not WHOLE_NUMBER.fullmatch(str(value)):
 			return f"'{name}' must be a whole number of rows."
 	for name in FILTER_PARAMETERS:
 		value = params.get(name)

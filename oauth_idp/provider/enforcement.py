@@ -181,11 +181,13 @@ def deny(scope: str) -> None:
 def method_scope_needed(method: str, access: access_rules.Access, delegated: bool = False) -> str | None:
 	"""The scope a token lacks to call `method`, or None if it may.
 
-	A method that another one calls for the request (DELEGATING_METHODS) needs its own method scope,
-	whatever it is: link search hands it arguments in positions of its own, which the checks on the
-	request's parameters never see. The method table lists no data method and no provider endpoint
-	(IdP Client.validate), so neither is ever called that way."""
+	A method that another one calls for the request (DELEGATING_METHODS) needs its own method scope:
+	link search hands it arguments in positions of its own, which the checks on the request's
+	parameters never see. So a data method or a provider endpoint, which no method scope grants, is
+	never called that way, whatever a client's method table says."""
 	if delegated:
+		if routing.same_function(method, DOCTYPE_SCOPED_METHODS) or routing.provider_endpoint(method):
+			return scope_rules.ALL
 		return None if access.allows_method(method) else access_rules.method_scope(method)
 	form = frappe.form_dict
 	parameter = DELEGATING_METHODS.get(method)
@@ -306,14 +308,16 @@ def check_request(route: routing.Route) -> None:
 	install_permission_guard()
 	if routing.provider_endpoint(route.method):
 		return  # the provider's endpoints decide for themselves (userinfo needs `openid`)
+	# The name under which this app knows the function the request calls, if it is a data method.
+	method = route.method and (routing.same_function(route.method, DOCTYPE_SCOPED_METHODS) or route.method)
 	# A scoped token acts with all of its user's permissions, user permissions included.
 	for parameter in WIDENING_PARAMETERS:
 		frappe.form_dict.pop(parameter, None)
-	if route.method in COLUMN_READING_METHODS or route.action in COLUMN_READING_ACTIONS:
-		if problem := query_fields.problem(frappe.form_dict, route.method in RECORD_NAMING_METHODS):
+	if method in COLUMN_READING_METHODS or route.action in COLUMN_READING_ACTIONS:
+		if problem := query_fields.problem(frappe.form_dict, method in RECORD_NAMING_METHODS):
 			raise errors.InvalidRequestError(description=problem)
-	if route.method:
-		needed = method_scope_needed(route.method, access)
+	if method:
+		needed = method_scope_needed(method, access)
 	elif route.doctype:
 		needed = document_scope_needed(route, access)
 	else:
@@ -389,7 +393,7 @@ def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_docty
 	if not isinstance(doctype, str):  # frappe.permissions.has_permission accepts a document first
 		doc, doctype = doctype, doctype.doctype
 	checks = scope_checks(doctype, ptype, doc if not isinstance(doc, str | int) else None, parent_doctype)
-	if checks == [("File", ptype)] and doc is None and (method := routing.called_method()) in UPLOAD_METHODS:
+	if checks == [("File", ptype)] and doc is None and (method := _called_upload_method()):
 		checks = [
 			(_requested_doctype(method) or "File", "write")
 		]  # an upload's File is attached to this document
@@ -398,6 +402,12 @@ def scope_allows(doctype, ptype: str = "read", doc=None, user=None, parent_docty
 			deny(access_rules.doctype_scope(target, access_rules.scope_permission(permission)))
 			return False
 	return True
+
+
+def _called_upload_method() -> str | None:
+	"""The name this app knows the request's upload method by, if it calls one."""
+	method = routing.called_method()
+	return routing.same_function(method, UPLOAD_METHODS) if method else None
 
 
 def stored_version(doctype, ptype: str, doc):

@@ -2,14 +2,18 @@
 what the guard checks is what Frappe then runs; and the provider's own endpoints.
 """
 
+import functools
 from dataclasses import dataclass
 
 import frappe
+import frappe.handler
 from frappe.api import API_URL_MAP
 from frappe.modules.utils import load_doctype_module
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from oauth_idp import hooks
+from oauth_idp.protocol import errors
 
 # The provider's endpoints ----------------------------------------------------------------------------
 
@@ -36,11 +40,6 @@ OWN_ENDPOINTS = {
 	DISCOVERY_DOCUMENT: Endpoint(DISCOVERY, ("GET", "HEAD")),
 	"oauth_idp.api.discovery.jwks": Endpoint(DISCOVERY, ("GET", "HEAD")),
 }
-# The built-in provider's names (override_whitelisted_methods) are the same endpoints.
-PROVIDER_ENDPOINTS = {
-	**OWN_ENDPOINTS,
-	**{builtin: OWN_ENDPOINTS[own] for builtin, own in hooks.override_whitelisted_methods.items()},
-}
 WELL_KNOWN_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
 # Frappe answers a whitelisted method's unlisted HTTP methods with a 403 and a traceback; the endpoints
 # take them all and answer those they do not serve with their own 405.
@@ -48,12 +47,48 @@ EVERY_HTTP_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "TRACE"]
 
 
 def provider_endpoint(method: str | None) -> Endpoint | None:
-	return PROVIDER_ENDPOINTS.get(method) if method else None
+	name = own_name(method)
+	return OWN_ENDPOINTS[name] if name else None
 
 
 def own_name(method: str | None) -> str | None:
-	"""The app's own name of a provider endpoint, under whichever name it was called."""
-	return method if method in OWN_ENDPOINTS else hooks.override_whitelisted_methods.get(method)
+	"""The app's own name of a provider endpoint, under whichever name it was called: its own, the
+	built-in provider's (override_whitelisted_methods), or any other name of the same function."""
+	if not method:
+		return None
+	return hooks.override_whitelisted_methods.get(method) or same_function(method, OWN_ENDPOINT_NAMES)
+
+
+OWN_ENDPOINT_NAMES = frozenset(OWN_ENDPOINTS)
+
+
+# Method names ----------------------------------------------------------------------------------------
+
+
+def function_of(method: str):
+	"""The function Frappe runs for a method name (frappe.handler.execute_cmd: the last override hook,
+	then a dotted path, or one of frappe.handler's own for a short name), or None."""
+	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(method)
+	name = overrides[-1] if overrides else method
+	try:
+		return frappe.get_attr(name) if "." in name else getattr(frappe.handler, name, None)
+	except Exception:
+		return None  # no such method: Frappe answers the request with its own error
+
+
+def same_function(method: str, names: frozenset[str]) -> str | None:
+	"""Which of `names` runs the function that `method` names, or None. One function may answer to
+	several names, because modules import whitelisted functions from each other
+	(frappe.email.inbox.set_value is frappe.client.set_value)."""
+	if method in names:
+		return method
+	function = function_of(method)
+	return _names_by_function(names).get(function) if function is not None else None
+
+
+@functools.cache
+def _names_by_function(names: frozenset[str]) -> dict:
+	return {function: name for name in sorted(names) if (function := function_of(name)) is not None}
 
 
 # Routes ----------------------------------------------------------------------------------------------
@@ -141,8 +176,14 @@ def current_endpoint(route: Route | None = None) -> Endpoint | None:
 	return provider_endpoint((route or current_route()).method)
 
 
-def ignore_cmd_on_provider_paths() -> None:
+def keep_provider_endpoints_to_their_urls() -> None:
 	"""before_request hook: Frappe runs a `cmd` parameter in place of the method in the path. The
-	provider's URLs answer as themselves (RFC 6749 §3.2: the token endpoint is its URL)."""
+	provider's URLs answer as themselves (RFC 6749 §3.2: the token endpoint is its URL), and a `cmd`
+	elsewhere may not name an endpoint: Frappe would run it and drop its answer (tokens included)."""
+	form_dict = frappe.local.form_dict
 	if provider_endpoint(path_route().method):
-		frappe.local.form_dict.pop("cmd", None)
+		form_dict.pop("cmd", None)
+	elif (cmd := form_dict.get("cmd")) and provider_endpoint(str(cmd)):
+		refused = errors.InvalidRequestError(description="Send this request to the endpoint's own URL.")
+		status, headers, body = errors.client_error_response(refused)
+		raise HTTPException(response=Response(body, status=status, headers=headers))

@@ -351,7 +351,7 @@ def purge_expired() -> None:
 	Codes are kept for a day after they expire, so that a replay is still recognised (and still
 	revokes the grant) for that long. A rotated refresh token is kept until a day after it would have
 	expired: a thief may try it at any time in its life, and that use must still end the grant.
-	Revoked rows go a day after revocation; their grant is revoked already.
+	Revoked rows go a day after revocation.
 	"""
 	cutoff = add_to_date(now_datetime(), days=-1)
 	frappe.db.sql(f"delete from `tab{CODE}` where expires_at < %s", cutoff)

@@ -6,7 +6,7 @@ import json
 
 import frappe
 
-from oauth_idp.api.introspect import introspect_token
+from oauth_idp.api import introspect as introspection_endpoint
 from oauth_idp.protocol.errors import OAuth2Error
 from oauth_idp.provider import identity, store
 from oauth_idp.tests.utils import (
@@ -81,7 +81,7 @@ class TestGrantReach(IdPTestCase):
 		# RFC 7662 §2.2: introspection says what a request with the token would be told.
 		for token in (body["access_token"], body["refresh_token"]):
 			_status, _headers, answer = call_endpoint(
-				introspect_token,
+				introspection_endpoint.introspect_token,
 				{"token": token, "client_id": client.name, "client_secret": client.client_secret},
 			)
 			self.assertEqual(json.loads(answer), {"active": False})

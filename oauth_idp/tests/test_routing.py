@@ -3,11 +3,12 @@ method or provider URL takes a request around the scope check (RFC 6750 §3.1 in
 token is no login at the authorization endpoint (RFC 6749 §3.1); child rows and files are reached only
 through documents in scope."""
 
+import io
 import json
 
 import frappe
 
-from oauth_idp.api.authorize import authorize
+from oauth_idp.api import authorize as authorize_endpoint
 from oauth_idp.provider import store
 from oauth_idp.tests.utils import (
 	IdPTestCase,
@@ -137,10 +138,11 @@ class TestRouting(IdPTestCase):
 		"""Even a data method the token could call itself: link search hands it `txt` and the rest in
 		positions of its own (`txt` becomes get_list's `fields`), past the checks on the request's
 		parameters."""
-		for query in (
-			"frappe.core.doctype.user.user.user_query",
-			"frappe.client.get_list",
-			"frappe.desk.reportview.get",
+		for query, needed in (
+			("frappe.core.doctype.user.user.user_query", "method:frappe.core.doctype.user.user.user_query"),
+			("frappe.client.get_list", "all"),  # no method scope grants a data method
+			("frappe.desk.reportview.get", "all"),
+			("frappe.email.inbox.set_value", "all"),  # frappe.client.set_value under another name
 		):
 			for method in ("frappe.desk.search.search_link", "frappe.desk.search.search_widget"):
 				with self.subTest(method=method, query=query):
@@ -156,7 +158,25 @@ class TestRouting(IdPTestCase):
 							"query": query,
 						},
 					)
-					self.assert_insufficient_scope(response, f"method:{query}", method)
+					self.assert_insufficient_scope(response, needed, method)
+
+	def test_an_upload_under_another_name_still_needs_the_scope_of_the_method_it_runs(self):
+		roles = "frappe.core.doctype.user.user.get_all_roles"
+		for path in ("/api/method/upload_file", "/api/method/frappe.api.v2.upload_file"):
+			with self.subTest(path=path):
+				response = http_request(
+					"POST",
+					path,
+					self.narrow,
+					data={"method": roles, "file": (io.BytesIO(b"x"), "x.txt")},
+				)
+				self.assert_insufficient_scope(response, f"method:{roles}", path)
+
+	def test_a_cmd_may_not_name_a_provider_endpoint_away_from_its_url(self):
+		"""Frappe would run the endpoint and throw its answer away: a code would be spent for nothing."""
+		response = http_request("POST", "/", data={"cmd": "frappe.integrations.oauth2.get_token"})
+		self.assertEqual(response.status_code, 400, response.get_data(as_text=True)[:300])
+		self.assertEqual(json_body(response).get("error"), "invalid_request")
 
 	def test_a_token_learns_nothing_of_a_doctype_outside_its_scopes(self):
 		"""Not even whether a record exists: the answer is the same 403 for a real name and a made-up
@@ -195,14 +215,16 @@ class TestRouting(IdPTestCase):
 				with self.subTest(endpoint=endpoint, path=path):
 					kwargs = {"query_string" if method == "GET" else "data": {**params, "method": endpoint}}
 					response = http_request(method, path, self.narrow, **kwargs)
-					self.assert_insufficient_scope(response, f"method:{endpoint}", path)
+					self.assert_insufficient_scope(response, "all", path)
 		frappe.db.commit()
 		self.assertFalse(frappe.db.exists("IdP Grant", {"client": wide.name}), "no code was issued")
 
 	def test_the_authorization_endpoint_serves_no_token_authenticated_request_however_reached(self):
 		frappe.local.oauth_access = store.find_access_token(self.narrow)[0]
 		try:
-			status, _headers, page = call_endpoint(authorize, {"client_id": self.client.name}, method="GET")
+			status, _headers, page = call_endpoint(
+				authorize_endpoint.authorize, {"client_id": self.client.name}, method="GET"
+			)
 		finally:
 			del frappe.local.oauth_access
 		self.assertEqual(status, 400)

@@ -8,7 +8,7 @@ from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from oauth_idp.api.token import get_token
+from oauth_idp.api import token as token_endpoint
 from oauth_idp.protocol import pkce
 from oauth_idp.protocol.tokens import new_token
 from oauth_idp.provider.server import get_server
@@ -122,7 +122,7 @@ def token_request(client, **params) -> tuple[int, dict]:
 	body.setdefault("client_id", client.name)
 	if client.client_secret and "client_secret" not in body:
 		body["client_secret"] = client.client_secret
-	status, _headers, payload = call_endpoint(get_token, body)
+	status, _headers, payload = call_endpoint(token_endpoint.get_token, body)
 	return status, json.loads(payload)
 
 

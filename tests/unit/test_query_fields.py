@@ -56,7 +56,7 @@ def test_anything_but_columns_is_refused(params):
 
 
 @pytest.mark.parametrize("name", query_fields.ROW_COUNTS)
-@pytest.mark.parametrize("value", ["-1", "1 union select 1", "abc", "2.5", -3])
+@pytest.mark.parametrize("value", ["-1", "1 union select 1", "abc", "2.5", -3, "٣"])
 def test_paging_is_a_whole_number_of_rows(name, value):
 	assert query_fields.problem({name: value}) == f"'{name}' must be a whole number of rows."
 

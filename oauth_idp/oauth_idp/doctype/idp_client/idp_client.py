@@ -113,7 +113,7 @@ class IdPClient(Document):
 						frappe.bold(row.method)
 					)
 				)
-			if row.method in enforcement.DOCTYPE_SCOPED_METHODS:
+			if routing.same_function(row.method, enforcement.DOCTYPE_SCOPED_METHODS):
 				frappe.throw(
 					_("{0} is governed by the DocType scopes of the Scope Table: tick them there.").format(
 						frappe.bold(row.method)
