@@ -253,4 +253,3 @@ def answer_stopped_requests(response=None, request=None) -> None:
 	response.status_code = page.status_code
 	response.set_data(page.get_data())
 	response.headers.update(page.headers)
-	response.headers.pop("Set-Cookie", None)

@@ -67,13 +67,17 @@ OWN_ENDPOINT_NAMES = frozenset(OWN_ENDPOINTS)
 
 def function_of(method: str):
 	"""The function Frappe runs for a method name (frappe.handler.execute_cmd: the last override hook,
-	then a dotted path, or one of frappe.handler's own for a short name), or None."""
-	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(method)
-	name = overrides[-1] if overrides else method
-	try:
-		return frappe.get_attr(name) if "." in name else getattr(frappe.handler, name, None)
-	except Exception:
-		return None  # no such method: Frappe answers the request with its own error
+	then a dotted path, or one of frappe.handler's own for a short name), or None. Resolved once per
+	request and name: the request hooks and the scope check all ask."""
+	resolved = frappe.local.flags.setdefault("oauth_idp_functions", {})
+	if method not in resolved:
+		overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(method)
+		name = overrides[-1] if overrides else method
+		try:
+			resolved[method] = frappe.get_attr(name) if "." in name else getattr(frappe.handler, name, None)
+		except Exception:
+			resolved[method] = None  # no such method: Frappe answers the request with its own error
+	return resolved[method]
 
 
 def same_function(method: str, names: frozenset[str]) -> str | None:
@@ -83,11 +87,12 @@ def same_function(method: str, names: frozenset[str]) -> str | None:
 	if method in names:
 		return method
 	function = function_of(method)
-	return _names_by_function(names).get(function) if function is not None else None
+	return _names_by_function(names, frappe.local.site).get(function) if function is not None else None
 
 
 @functools.cache
-def _names_by_function(names: frozenset[str]) -> dict:
+def _names_by_function(names: frozenset[str], site: str) -> dict:
+	"""Per site: the apps installed there may override a method with a function of their own."""
 	return {function: name for name in sorted(names) if (function := function_of(name)) is not None}
 
 

@@ -13,6 +13,7 @@ from oauth_idp.tests.utils import (
 	authorization_code,
 	http_request,
 	json_body,
+	list_child_rows,
 	make_client,
 	make_user,
 	own_todo,
@@ -282,17 +283,7 @@ class TestDataReach(IdPTestCase):
 		self.addCleanup(frappe.db.commit)
 		self.addCleanup(frappe.delete_doc, "Contact", theirs.name, ignore_permissions=True, force=True)
 		token = self.token("Contact:read")
-		listed = http_request(
-			"GET",
-			"/api/method/frappe.client.get_list",
-			token,
-			query_string={
-				"doctype": "Contact Email",
-				"parent": "Contact",
-				"fields": '["parent", "email_id"]',
-				"limit_page_length": 0,
-			},
-		)
+		listed = list_child_rows(token, "Contact Email", "Contact", ["parent", "email_id"])
 		self.assertEqual(listed.status_code, 200, listed.get_data(as_text=True)[:300])
 		self.assertNotIn(theirs.name, {row["parent"] for row in json_body(listed)["message"]})
 

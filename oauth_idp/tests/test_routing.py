@@ -17,6 +17,7 @@ from oauth_idp.tests.utils import (
 	call_endpoint,
 	http_request,
 	json_body,
+	list_child_rows,
 	make_client,
 	make_user,
 	own_todo,
@@ -251,17 +252,7 @@ class TestRouting(IdPTestCase):
 
 	def test_a_child_table_shared_by_several_parents_lists_only_the_rows_of_parents_in_scope(self):
 		token = self.token("Page:read")
-		response = http_request(
-			"GET",
-			"/api/method/frappe.client.get_list",
-			token,
-			query_string={
-				"doctype": "Has Role",
-				"parent": "Page",
-				"fields": '["parent", "parenttype"]',
-				"limit_page_length": 0,
-			},
-		)
+		response = list_child_rows(token, "Has Role", "Page", ["parent", "parenttype"])
 		self.assertEqual(response.status_code, 200, response.get_data(as_text=True)[:300])
 		rows = json_body(response)["message"]
 		self.assertTrue(rows, "the Pages' own rows are listed")

@@ -213,3 +213,18 @@ def http_request(method: str, path: str, token: str | None = None, headers: dict
 	if (getattr(frappe.local, "site", None), frappe.session.user, frappe.local.db) != (site, user, db):
 		raise AssertionError(f"{method} {path} changed the calling thread's frappe.local")
 	return outcome["response"]
+
+
+def list_child_rows(token: str, table: str, parent: str, fields: list[str]):
+	"""All rows of a child table under one parent DocType, as a token lists them (get_list)."""
+	return http_request(
+		"GET",
+		"/api/method/frappe.client.get_list",
+		token,
+		query_string={
+			"doctype": table,
+			"parent": parent,
+			"fields": json.dumps(fields),
+			"limit_page_length": 0,
+		},
+	)
